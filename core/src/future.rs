@@ -1,0 +1,580 @@
+//! [`Future`], the handle to a task's eventual result, and [`Promise`], the side that completes it.
+//!
+//! The state machine is deliberately small:
+//!
+//! ```text
+//! Pending --start()--> Running --complete()--> Finished
+//!    |                                            ^
+//!    +--cancel()--> Cancelled        complete() --+   (an executor may fail a task before it starts)
+//! ```
+//!
+//! `Cancelled` and `Finished` are both *done*: waiters of [`wait`](crate::wait) and
+//! [`as_completed`](crate::as_completed) are told at the moment the state is reached, including on
+//! cancellation (CPython only tells them when a worker later dequeues the cancelled item, which is how
+//! its gh-92001, gh-109934 and gh-87893 lose futures).
+
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+use crate::Error;
+use crate::error::panic_message;
+use crate::sync::{self, Arc, Condvar, Mutex};
+use crate::waiter::Waiter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Pending,
+    Running,
+    Finished,
+    Cancelled,
+}
+
+type Callback<T> = Box<dyn FnOnce(Result<&T, &Error>) + Send>;
+
+struct State<T> {
+    status: Status,
+    /// The task's outcome once done; `None` before, and after the value was moved out.
+    outcome: Option<Result<T, Error>>,
+    /// True while a callback added after completion borrows `outcome` outside the lock: readers
+    /// wait on `done` until it is back (the value is never shared, so `T` need not be `Sync`).
+    lent: bool,
+    failed: bool,
+    callbacks: Vec<Callback<T>>,
+    waiters: Vec<(Arc<Waiter>, usize)>,
+}
+
+pub(crate) struct Shared<T> {
+    state: Mutex<State<T>>,
+    done: Condvar,
+}
+
+impl<T> Shared<T> {
+    fn new() -> Self {
+        Shared {
+            state: Mutex::new(State {
+                status: Status::Pending,
+                outcome: None,
+                lent: false,
+                failed: false,
+                callbacks: Vec::new(),
+                waiters: Vec::new(),
+            }),
+            done: Condvar::new(),
+        }
+    }
+
+    fn status(&self) -> Status {
+        sync::lock(&self.state).status
+    }
+
+    /// Pending -> Running. False when the future was cancelled (or already completed): skip the task.
+    fn start(&self) -> bool {
+        let mut state = sync::lock(&self.state);
+        if state.status == Status::Pending {
+            state.status = Status::Running;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn cancel(&self) -> bool {
+        let mut state = sync::lock(&self.state);
+        match state.status {
+            Status::Running | Status::Finished => false,
+            Status::Cancelled => true,
+            Status::Pending => {
+                state.status = Status::Cancelled;
+                state.outcome = Some(Err(Error::Cancelled));
+                let callbacks = std::mem::take(&mut state.callbacks);
+                let waiters = std::mem::take(&mut state.waiters);
+                drop(state);
+                self.done.notify_all();
+                notify_waiters(waiters, false);
+                for callback in callbacks {
+                    run_callback(callback, Err(&Error::Cancelled));
+                }
+                true
+            }
+        }
+    }
+
+    /// Publishes the outcome. Callbacks run first, in this (the completing) thread, so that once
+    /// `result()` returns, every callback registered before completion has run.
+    fn complete(&self, outcome: Result<T, Error>) {
+        loop {
+            let mut state = sync::lock(&self.state);
+            if matches!(state.status, Status::Finished | Status::Cancelled) {
+                return;
+            }
+            if state.callbacks.is_empty() {
+                let failed = outcome.is_err();
+                state.status = Status::Finished;
+                state.failed = failed;
+                state.outcome = Some(outcome);
+                let waiters = std::mem::take(&mut state.waiters);
+                drop(state);
+                self.done.notify_all();
+                notify_waiters(waiters, failed);
+                return;
+            }
+            let callbacks = std::mem::take(&mut state.callbacks);
+            drop(state);
+            for callback in callbacks {
+                run_callback(callback, outcome.as_ref());
+            }
+        }
+    }
+
+    /// Blocks until done or until `deadline`; true when done.
+    fn wait_done(&self, deadline: Option<Instant>) -> bool {
+        let mut state = sync::lock(&self.state);
+        loop {
+            if matches!(state.status, Status::Finished | Status::Cancelled) {
+                return true;
+            }
+            let (guard, timed_out) = sync::wait_until(&self.done, state, deadline);
+            state = guard;
+            if timed_out {
+                return matches!(state.status, Status::Finished | Status::Cancelled);
+            }
+        }
+    }
+
+    /// Locks the state once no late callback is borrowing the outcome.
+    fn lock_outcome(&self) -> sync::MutexGuard<'_, State<T>> {
+        let mut state = sync::lock(&self.state);
+        while state.lent {
+            state = self.done.wait(state).unwrap_or_else(|p| p.into_inner());
+        }
+        state
+    }
+
+    /// Moves the value out; errors stay in place so they can be read again.
+    fn take(&self) -> Result<T, Error> {
+        let mut state = self.lock_outcome();
+        match state.outcome.take() {
+            None => Err(Error::ResultTaken),
+            Some(Ok(value)) => Ok(value),
+            Some(Err(error)) => {
+                state.outcome = Some(Err(error.clone()));
+                Err(error)
+            }
+        }
+    }
+
+    /// Runs `callback` on the outcome of a done future, outside the lock.
+    fn run_late_callback(&self, callback: Callback<T>) {
+        let mut state = self.lock_outcome();
+        let Some(outcome) = state.outcome.take() else {
+            drop(state);
+            return run_callback(callback, Err(&Error::ResultTaken));
+        };
+        state.lent = true;
+        drop(state);
+        run_callback(callback, outcome.as_ref());
+        let mut state = sync::lock(&self.state);
+        state.outcome = Some(outcome);
+        state.lent = false;
+        drop(state);
+        self.done.notify_all();
+    }
+}
+
+fn notify_waiters(waiters: Vec<(Arc<Waiter>, usize)>, failed: bool) {
+    for (waiter, index) in waiters {
+        waiter.notify(index, failed);
+    }
+}
+
+fn run_callback<T>(callback: Callback<T>, outcome: Result<&T, &Error>) {
+    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback(outcome))) {
+        log::error!(
+            "a done callback panicked (ignored, like Python logs and ignores a raising callback): {}",
+            panic_message(payload.as_ref())
+        );
+    }
+}
+
+/// The type-erased view of a future that [`wait`](crate::wait) and
+/// [`as_completed`](crate::as_completed) need: they never touch the value.
+pub(crate) trait Completion: Send + Sync {
+    /// Registers `waiter` to hear about completion, or returns `Some(failed)` when already done.
+    fn register(&self, waiter: &Arc<Waiter>, index: usize) -> Option<bool>;
+    fn unregister(&self, waiter: &Arc<Waiter>);
+    /// Identity of the shared state, to de-duplicate futures passed twice.
+    fn identity(&self) -> *const ();
+}
+
+impl<T: Send> Completion for Shared<T> {
+    fn register(&self, waiter: &Arc<Waiter>, index: usize) -> Option<bool> {
+        let mut state = sync::lock(&self.state);
+        match state.status {
+            Status::Finished | Status::Cancelled => Some(state.failed),
+            Status::Pending | Status::Running => {
+                state.waiters.push((Arc::clone(waiter), index));
+                None
+            }
+        }
+    }
+
+    fn unregister(&self, waiter: &Arc<Waiter>) {
+        sync::lock(&self.state)
+            .waiters
+            .retain(|(registered, _)| !Arc::ptr_eq(registered, waiter));
+    }
+
+    fn identity(&self) -> *const () {
+        (self as *const Self).cast()
+    }
+}
+
+/// The eventual result of a task: Python's `concurrent.futures.Future`.
+///
+/// [`Executor::submit`](crate::Executor::submit) returns one at once; the task runs on a worker
+/// thread and the future becomes *done* when it finishes, panics, or is cancelled before starting.
+///
+/// | Python | Rust |
+/// |---|---|
+/// | `f.result()` | [`f.result()`](Future::result) (consumes `f`, like `JoinHandle::join`) |
+/// | `f.result(timeout=t)` | [`f.result_timeout(t)`](Future::result_timeout) (on timeout `f` is still usable) |
+/// | `f.exception()` | [`f.error()`](Future::error) |
+/// | `f.done()`, `f.running()`, `f.cancelled()` | [`is_done`](Future::is_done), [`is_running`](Future::is_running), [`is_cancelled`](Future::is_cancelled) |
+/// | `f.cancel()` | [`f.cancel()`](Future::cancel) |
+/// | `f.add_done_callback(fn)` | [`f.add_done_callback(fn)`](Future::add_done_callback); `fn` gets the outcome, not the future |
+///
+/// Dropping a `Future` does not cancel the task: it runs to completion and its result is discarded,
+/// like a detached thread. Call [`cancel`](Future::cancel) first if you no longer want it.
+///
+/// ```
+/// use concurrent::{Executor, ThreadPoolExecutor};
+///
+/// let pool = ThreadPoolExecutor::new(2);
+/// let answer = pool.submit(|| 6 * 7).unwrap();
+/// assert_eq!(answer.result().unwrap(), 42);
+/// ```
+pub struct Future<T> {
+    shared: Arc<Shared<T>>,
+}
+
+/// The completing side of a [`Future`]: what an executor holds while it runs the task.
+///
+/// It is the Rust counterpart of the methods Python reserves for executor authors
+/// (`set_running_or_notify_cancel`, `set_result`, `set_exception`). Executors in this crate use it;
+/// you need it only to write your own executor. Dropping a promise without completing it fails the
+/// future with [`Error::Broken`], so a lost task can never leave a waiter hanging.
+///
+/// ```
+/// use concurrent::Promise;
+///
+/// let (promise, future) = Promise::new();
+/// std::thread::spawn(move || {
+///     if promise.start() {
+///         promise.set_result("done");
+///     }
+/// });
+/// assert_eq!(future.result(), Ok("done"));
+/// ```
+pub struct Promise<T> {
+    shared: Option<Arc<Shared<T>>>,
+}
+
+impl<T: Send + 'static> Promise<T> {
+    /// A new pending future and the promise that completes it.
+    pub fn new() -> (Promise<T>, Future<T>) {
+        let shared = Arc::new(Shared::new());
+        (
+            Promise {
+                shared: Some(Arc::clone(&shared)),
+            },
+            Future { shared },
+        )
+    }
+
+    /// Python's `set_running_or_notify_cancel`: moves the future to *running* and returns true, or
+    /// returns false if it was cancelled first, in which case the task must not run.
+    ///
+    /// ```
+    /// let (promise, future) = concurrent::Promise::<()>::new();
+    /// assert!(future.cancel());
+    /// assert!(!promise.start());
+    /// ```
+    pub fn start(&self) -> bool {
+        self.shared.as_ref().is_some_and(|shared| shared.start())
+    }
+
+    /// Completes the future with a value.
+    ///
+    /// ```
+    /// let (promise, future) = concurrent::Promise::new();
+    /// promise.set_result(5);
+    /// assert_eq!(future.result(), Ok(5));
+    /// ```
+    pub fn set_result(self, value: T) {
+        self.complete(Ok(value));
+    }
+
+    /// Completes the future with an error (Python's `set_exception`).
+    ///
+    /// ```
+    /// use concurrent::{Error, Promise};
+    /// let (promise, future) = Promise::<u8>::new();
+    /// promise.set_error(Error::Broken("the worker died".into()));
+    /// assert_eq!(future.error(), Some(Error::Broken("the worker died".into())));
+    /// ```
+    pub fn set_error(self, error: Error) {
+        self.complete(Err(error));
+    }
+
+    /// Runs `task` if the future was not cancelled, turning a panic into [`Error::Panicked`].
+    /// This is all an executor's worker does with a submitted task.
+    ///
+    /// ```
+    /// let (promise, future) = concurrent::Promise::new();
+    /// promise.run(|| 2 + 2);
+    /// assert_eq!(future.result(), Ok(4));
+    /// ```
+    pub fn run(self, task: impl FnOnce() -> T) {
+        if !self.start() {
+            return;
+        }
+        let outcome = catch_unwind(AssertUnwindSafe(task))
+            .map_err(|payload| Error::Panicked(panic_message(payload.as_ref())));
+        self.complete(outcome);
+    }
+
+    /// Cancels the future if its task has not started (used by `shutdown(cancel_futures = true)`).
+    ///
+    /// ```
+    /// let (promise, future) = concurrent::Promise::<()>::new();
+    /// promise.cancel();
+    /// assert!(future.is_cancelled());
+    /// ```
+    pub fn cancel(mut self) {
+        if let Some(shared) = self.shared.take() {
+            shared.cancel();
+        }
+    }
+
+    fn complete(mut self, outcome: Result<T, Error>) {
+        if let Some(shared) = self.shared.take() {
+            shared.complete(outcome);
+        }
+    }
+}
+
+impl<T> Drop for Promise<T> {
+    fn drop(&mut self) {
+        if let Some(shared) = self.shared.take() {
+            // A task dropped unrun (its executor vanished): fail the future rather than hang waiters.
+            // A cancelled future stays cancelled.
+            shared.complete(Err(Error::Broken(
+                "the task was dropped before it completed".to_owned(),
+            )));
+        }
+    }
+}
+
+impl<T> fmt::Debug for Promise<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Promise").finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static> Future<T> {
+    /// A future that is already done with `outcome` (used for tasks refused at submission).
+    pub(crate) fn ready(outcome: Result<T, Error>) -> Future<T> {
+        let (promise, future) = Promise::new();
+        promise.complete(outcome);
+        future
+    }
+}
+
+impl<T> Future<T> {
+    /// True once the task finished (with a value or a panic) or the future was cancelled.
+    ///
+    /// ```
+    /// let (promise, future) = concurrent::Promise::new();
+    /// assert!(!future.is_done());
+    /// promise.set_result(1);
+    /// assert!(future.is_done());
+    /// ```
+    pub fn is_done(&self) -> bool {
+        matches!(self.shared.status(), Status::Finished | Status::Cancelled)
+    }
+
+    /// True while a worker is running the task (and its callbacks, which run before it is done).
+    ///
+    /// ```
+    /// let (promise, future) = concurrent::Promise::<()>::new();
+    /// assert!(promise.start());
+    /// assert!(future.is_running());
+    /// ```
+    pub fn is_running(&self) -> bool {
+        self.shared.status() == Status::Running
+    }
+
+    /// True if the future was cancelled before its task started.
+    ///
+    /// ```
+    /// let (_promise, future) = concurrent::Promise::<()>::new();
+    /// future.cancel();
+    /// assert!(future.is_cancelled() && future.is_done());
+    /// ```
+    pub fn is_cancelled(&self) -> bool {
+        self.shared.status() == Status::Cancelled
+    }
+
+    /// Cancels the task if it has not started. Returns true if the future is now cancelled
+    /// (also when it already was), false if the task is running or done: a running task is never
+    /// interrupted. Waiters and callbacks are told at once.
+    ///
+    /// ```
+    /// let (promise, future) = concurrent::Promise::<u8>::new();
+    /// assert!(future.cancel());
+    /// assert_eq!(future.result(), Err(concurrent::Error::Cancelled));
+    /// # drop(promise);
+    /// ```
+    pub fn cancel(&self) -> bool {
+        self.shared.cancel()
+    }
+
+    /// Blocks until the future is done.
+    ///
+    /// ```
+    /// let (promise, future) = concurrent::Promise::new();
+    /// std::thread::spawn(move || promise.set_result(()));
+    /// future.wait();
+    /// assert!(future.is_done());
+    /// ```
+    pub fn wait(&self) {
+        self.shared.wait_done(None);
+    }
+
+    /// Blocks until the future is done or `timeout` passes; true if done.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let (_promise, future) = concurrent::Promise::<()>::new();
+    /// assert!(!future.wait_timeout(Duration::from_millis(1)));
+    /// ```
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        self.shared.wait_done(Some(Instant::now() + timeout))
+    }
+
+    /// Blocks until done and returns the task's value, or its error: [`Error::Panicked`] with the
+    /// panic message, [`Error::Cancelled`], or [`Error::Broken`].
+    ///
+    /// ```
+    /// use concurrent::{Executor, ThreadPoolExecutor};
+    /// let pool = ThreadPoolExecutor::new(1);
+    /// assert_eq!(pool.submit(|| "hi").unwrap().result(), Ok("hi"));
+    /// ```
+    pub fn result(self) -> Result<T, Error> {
+        self.shared.wait_done(None);
+        self.shared.take()
+    }
+
+    /// Like [`result`](Future::result), but gives up after `timeout` with [`Error::TimedOut`], leaving
+    /// the future as it was: wait again, or cancel it. Once a value has been returned it has been
+    /// moved out; asking again gives [`Error::ResultTaken`]. Errors can be read any number of times.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use concurrent::{Error, Promise};
+    ///
+    /// let (promise, mut future) = Promise::new();
+    /// assert_eq!(future.result_timeout(Duration::from_millis(5)), Err(Error::TimedOut));
+    /// promise.set_result(7);
+    /// assert_eq!(future.result_timeout(Duration::from_secs(5)), Ok(7));
+    /// ```
+    pub fn result_timeout(&mut self, timeout: Duration) -> Result<T, Error> {
+        if self.shared.wait_done(Some(Instant::now() + timeout)) {
+            self.shared.take()
+        } else {
+            Err(Error::TimedOut)
+        }
+    }
+
+    /// Python's `exception()`: blocks until done, then returns the error the task ended with, or
+    /// `None` if it produced a value. Never panics, whatever the task did.
+    ///
+    /// ```
+    /// use concurrent::{Error, Executor, ThreadPoolExecutor};
+    /// let pool = ThreadPoolExecutor::new(1);
+    /// let future = pool.submit(|| -> () { panic!("boom") }).unwrap();
+    /// assert_eq!(future.error(), Some(Error::Panicked("boom".into())));
+    /// ```
+    pub fn error(&self) -> Option<Error> {
+        self.shared.wait_done(None);
+        self.current_error()
+    }
+
+    /// [`error`](Future::error) with a timeout: `Err(Error::TimedOut)` if not done in time.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let (_promise, future) = concurrent::Promise::<()>::new();
+    /// assert_eq!(future.error_timeout(Duration::ZERO), Err(concurrent::Error::TimedOut));
+    /// ```
+    pub fn error_timeout(&self, timeout: Duration) -> Result<Option<Error>, Error> {
+        if self.shared.wait_done(Some(Instant::now() + timeout)) {
+            Ok(self.current_error())
+        } else {
+            Err(Error::TimedOut)
+        }
+    }
+
+    fn current_error(&self) -> Option<Error> {
+        let state = self.shared.lock_outcome();
+        state
+            .outcome
+            .as_ref()
+            .and_then(|outcome| outcome.as_ref().err().cloned())
+    }
+
+    /// Registers `callback` to run with the outcome when the future is done.
+    ///
+    /// It runs in the thread that completes the future (a worker, or whoever cancels it), before
+    /// waiters are woken, in the order callbacks were added; if the future is already done it runs at
+    /// once in the caller's thread. A panicking callback is logged (`log::error!`) and ignored: the
+    /// worker and the other callbacks carry on.
+    ///
+    /// ```
+    /// use std::sync::mpsc;
+    /// use concurrent::{Executor, ThreadPoolExecutor};
+    ///
+    /// let pool = ThreadPoolExecutor::new(1);
+    /// let (tx, rx) = mpsc::channel();
+    /// let future = pool.submit(|| 21 * 2).unwrap();
+    /// future.add_done_callback(move |outcome| tx.send(outcome.copied().map_err(Clone::clone)).unwrap());
+    /// assert_eq!(rx.recv().unwrap(), Ok(42));
+    /// ```
+    pub fn add_done_callback<F>(&self, callback: F)
+    where
+        F: FnOnce(Result<&T, &Error>) + Send + 'static,
+    {
+        let mut state = sync::lock(&self.shared.state);
+        if matches!(state.status, Status::Pending | Status::Running) {
+            state.callbacks.push(Box::new(callback));
+            return;
+        }
+        drop(state);
+        self.shared.run_late_callback(Box::new(callback));
+    }
+
+    pub(crate) fn completion(&self) -> &dyn Completion
+    where
+        T: Send,
+    {
+        &*self.shared
+    }
+}
+
+impl<T> fmt::Debug for Future<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.shared.status();
+        f.debug_struct("Future").field("status", &status).finish()
+    }
+}

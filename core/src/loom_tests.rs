@@ -1,0 +1,114 @@
+//! loom models of the state machine: every interleaving of the racing operations is explored.
+//!
+//! Run with `RUSTFLAGS="--cfg loom" cargo test -p concurrent --lib --release loom` (see `.ci/run`).
+//! They live inside the crate so they can drive the queue, which is not public.
+
+use loom::sync::Arc;
+use loom::sync::atomic::{AtomicUsize, Ordering};
+use loom::thread;
+
+use crate::queue::{Queue, Task};
+use crate::{Error, Future, Promise, ReturnWhen, as_completed, wait};
+
+#[test]
+fn cancel_against_start_has_exactly_one_winner() {
+    loom::model(|| {
+        let (promise, future) = Promise::new();
+        let worker = thread::spawn(move || promise.run(|| 7));
+        let cancelled = future.cancel();
+        worker.join().unwrap();
+        match future.result() {
+            Ok(7) => assert!(!cancelled, "cancel() returned true but the task ran"),
+            Err(Error::Cancelled) => {
+                assert!(cancelled, "the future is cancelled but cancel() said no")
+            }
+            other => panic!("unexpected outcome {other:?}"),
+        }
+    });
+}
+
+#[test]
+fn a_callback_added_during_completion_runs_exactly_once() {
+    loom::model(|| {
+        let (promise, future) = Promise::new();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let worker = thread::spawn(move || promise.set_result(3));
+        let seen = Arc::clone(&calls);
+        future.add_done_callback(move |outcome| {
+            assert_eq!(outcome, Ok(&3));
+            seen.fetch_add(1, Ordering::SeqCst);
+        });
+        worker.join().unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(future.result(), Ok(3));
+    });
+}
+
+#[test]
+fn wait_sees_a_completion_racing_with_registration() {
+    loom::model(|| {
+        let (promise, future) = Promise::new();
+        let worker = thread::spawn(move || promise.set_result(1));
+        let (done, not_done) = wait([&future], None, ReturnWhen::AllCompleted);
+        assert_eq!((done.len(), not_done.len()), (1, 0));
+        worker.join().unwrap();
+    });
+}
+
+#[test]
+fn as_completed_yields_a_future_cancelled_while_it_registers() {
+    loom::model(|| {
+        let (promise, future) = Promise::<u8>::new();
+        let future = Arc::new(future);
+        let canceller = {
+            let future = Arc::clone(&future);
+            thread::spawn(move || assert!(future.cancel()))
+        };
+        let yielded: Vec<_> = as_completed([&*future], None).collect();
+        assert_eq!(yielded.len(), 1);
+        assert!(
+            yielded[0]
+                .as_ref()
+                .is_ok_and(|f: &&Future<u8>| f.is_cancelled())
+        );
+        canceller.join().unwrap();
+        drop(promise);
+    });
+}
+
+#[test]
+fn shutdown_with_cancel_against_submit_loses_no_future() {
+    loom::model(|| {
+        let queue = Arc::new(Queue::new());
+        let (promise, future) = Promise::new();
+        let submitter = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || {
+                queue
+                    .push(
+                        Box::new(Task {
+                            promise,
+                            task: || 1,
+                        }),
+                        |_| {},
+                    )
+                    .is_ok()
+            })
+        };
+        queue.close(true);
+        let accepted = submitter.join().unwrap();
+        assert!(
+            queue.try_pop().is_none(),
+            "a job was left in a closed, cancelled queue"
+        );
+        if accepted {
+            assert!(
+                future.is_cancelled(),
+                "an accepted job was neither run nor cancelled"
+            );
+        } else {
+            // A refused job's promise is dropped without running: its future is never left pending.
+            assert!(future.is_done());
+        }
+    });
+}

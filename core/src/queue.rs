@@ -1,0 +1,188 @@
+//! The queue of submitted tasks that both executors share: jobs waiting for a worker, whether the
+//! executor still accepts work, and how many workers (or scheduled runs) are alive.
+//!
+//! Keeping it apart from the threads lets `loom` model "shutdown with cancel against submit" on
+//! the real code, and gives `shutdown(cancel_futures = true)` one place to find every unstarted task.
+
+use std::collections::VecDeque;
+use std::time::Instant;
+
+use crate::Error;
+use crate::future::Promise;
+use crate::sync::{self, Condvar, Mutex, MutexGuard};
+
+/// A submitted task with its promise, type-erased so one queue holds tasks of every result type.
+pub(crate) trait Job: Send {
+    /// Runs the task unless its future was cancelled; a panic becomes the future's error.
+    fn run(self: Box<Self>);
+    /// Cancels the future of a task that will never start.
+    fn cancel(self: Box<Self>);
+    /// Fails the future of a task that will never start.
+    fn fail(self: Box<Self>, error: Error);
+}
+
+pub(crate) struct Task<T, F> {
+    pub(crate) promise: Promise<T>,
+    pub(crate) task: F,
+}
+
+impl<T, F> Job for Task<T, F>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send,
+{
+    fn run(self: Box<Self>) {
+        let Task { promise, task } = *self;
+        promise.run(task);
+    }
+
+    fn cancel(self: Box<Self>) {
+        self.promise.cancel();
+    }
+
+    fn fail(self: Box<Self>, error: Error) {
+        self.promise.set_error(error);
+    }
+}
+
+pub(crate) struct QueueState {
+    pub(crate) jobs: VecDeque<Box<dyn Job>>,
+    /// `Some(Error::Shutdown)` or `Some(Error::Broken(..))` once no more work is accepted.
+    pub(crate) closed: Option<Error>,
+    /// Workers blocked waiting for a job (thread pool only).
+    pub(crate) idle: usize,
+    /// Live workers (thread pool) or scheduled runs not yet finished (CPU pool).
+    pub(crate) active: usize,
+}
+
+pub(crate) struct Queue {
+    state: Mutex<QueueState>,
+    /// Signalled when a job arrives or the queue closes.
+    available: Condvar,
+    /// Signalled when `active` drops to zero.
+    drained: Condvar,
+}
+
+impl Queue {
+    pub(crate) fn new() -> Self {
+        Queue {
+            state: Mutex::new(QueueState {
+                jobs: VecDeque::new(),
+                closed: None,
+                idle: 0,
+                active: 0,
+            }),
+            available: Condvar::new(),
+            drained: Condvar::new(),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, QueueState> {
+        sync::lock(&self.state)
+    }
+
+    /// Enqueues `job` unless the queue is closed, in which case the job comes back with the reason.
+    /// `then` runs under the lock after a successful push (to count or spawn workers).
+    pub(crate) fn push(
+        &self,
+        job: Box<dyn Job>,
+        then: impl FnOnce(&mut QueueState),
+    ) -> Result<(), (Box<dyn Job>, Error)> {
+        let mut state = self.lock();
+        if let Some(reason) = &state.closed {
+            return Err((job, reason.clone()));
+        }
+        state.jobs.push_back(job);
+        then(&mut state);
+        let wake = state.idle > 0;
+        drop(state);
+        if wake {
+            self.available.notify_one();
+        }
+        Ok(())
+    }
+
+    /// A job without blocking.
+    pub(crate) fn try_pop(&self) -> Option<Box<dyn Job>> {
+        self.lock().jobs.pop_front()
+    }
+
+    /// Blocks for the next job; `None` once the queue is closed and empty (the worker should exit).
+    pub(crate) fn pop(&self) -> Option<Box<dyn Job>> {
+        let mut state = self.lock();
+        loop {
+            if let Some(job) = state.jobs.pop_front() {
+                return Some(job);
+            }
+            if state.closed.is_some() {
+                return None;
+            }
+            state.idle += 1;
+            state = self
+                .available
+                .wait(state)
+                .unwrap_or_else(|p| p.into_inner());
+            state.idle -= 1;
+        }
+    }
+
+    /// Stops accepting work. With `cancel`, every queued job is cancelled (its future reports
+    /// [`Error::Cancelled`]); otherwise queued jobs still run.
+    pub(crate) fn close(&self, cancel: bool) {
+        let mut state = self.lock();
+        if state.closed.is_none() {
+            state.closed = Some(Error::Shutdown);
+        }
+        let cancelled: Vec<_> = if cancel {
+            state.jobs.drain(..).collect()
+        } else {
+            Vec::new()
+        };
+        drop(state);
+        self.available.notify_all();
+        // Cancelling runs callbacks: never under our lock.
+        for job in cancelled {
+            job.cancel();
+        }
+    }
+
+    /// Breaks the executor: every queued job fails with [`Error::Broken`] and later submits are
+    /// refused with it.
+    pub(crate) fn break_with(&self, reason: String) {
+        let error = Error::Broken(reason);
+        let mut state = self.lock();
+        if !matches!(state.closed, Some(Error::Broken(_))) {
+            state.closed = Some(error.clone());
+        }
+        let failed: Vec<_> = state.jobs.drain(..).collect();
+        drop(state);
+        self.available.notify_all();
+        for job in failed {
+            job.fail(error.clone());
+        }
+    }
+
+    /// One worker exited or one scheduled run finished.
+    pub(crate) fn finish_one(&self) {
+        let mut state = self.lock();
+        state.active -= 1;
+        let drained = state.active == 0;
+        drop(state);
+        if drained {
+            self.drained.notify_all();
+        }
+    }
+
+    /// Blocks until `active` is zero or `deadline` passes; true when drained.
+    pub(crate) fn wait_drained(&self, deadline: Option<Instant>) -> bool {
+        let mut state = self.lock();
+        while state.active > 0 {
+            let (guard, timed_out) = sync::wait_until(&self.drained, state, deadline);
+            state = guard;
+            if timed_out {
+                return state.active == 0;
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,45 @@
+//! The synchronisation primitives the crate is built on, behind one door.
+//!
+//! Production code reaches `Mutex`, `Condvar`, `Arc` and atomics only through this module. Under
+//! `RUSTFLAGS="--cfg loom"` they become loom's model-checked versions, so `tests/loom.rs` can explore
+//! every interleaving of the future's state machine (tokio's `src/loom` pattern).
+
+#[cfg(loom)]
+pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+use std::time::Instant;
+
+/// Locks `mutex`, ignoring poisoning: every critical section in this crate leaves its state
+/// consistent before any user code runs, and user code never runs under these locks.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Waits on `condvar` until notified or `deadline` passes (forever when `None`).
+/// Returns the guard and whether the deadline had passed.
+pub(crate) fn wait_until<'a, T>(
+    condvar: &Condvar,
+    guard: MutexGuard<'a, T>,
+    deadline: Option<Instant>,
+) -> (MutexGuard<'a, T>, bool) {
+    match deadline {
+        None => (
+            condvar.wait(guard).unwrap_or_else(|p| p.into_inner()),
+            false,
+        ),
+        Some(deadline) => {
+            let now = Instant::now();
+            if now >= deadline {
+                return (guard, true);
+            }
+            let (guard, _) = condvar
+                .wait_timeout(guard, deadline - now)
+                .unwrap_or_else(|p| p.into_inner());
+            (guard, Instant::now() >= deadline)
+        }
+    }
+}
