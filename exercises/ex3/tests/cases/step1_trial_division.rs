@@ -1,0 +1,85 @@
+//! Step 1: is_prime and primes_by_trial_division.
+
+use ex3::{is_prime, primes_by_trial_division};
+
+use crate::support::{primes_by_definition, within};
+
+#[test]
+fn zero_and_one_are_not_prime() {
+    assert!(!is_prime(0), "0 is not prime: a prime is at least 2");
+    assert!(
+        !is_prime(1),
+        "1 is not prime: a prime has exactly two divisors, and 1 has one"
+    );
+}
+
+#[test]
+fn two_and_three_are_prime() {
+    assert!(
+        is_prime(2),
+        "2 is prime (the only even one): do not reject it with the even numbers"
+    );
+    assert!(
+        is_prime(3),
+        "3 is prime: check the loop bound, 3 has no divisor d with d * d <= 3"
+    );
+}
+
+#[test]
+fn squares_of_primes_are_not_prime() {
+    for square in [4, 9, 25, 49, 121, 169, 10_201] {
+        assert!(
+            !is_prime(square),
+            "{square} is a square, not a prime: the divisor loop must include √n (use <=, not <)"
+        );
+    }
+}
+
+#[test]
+fn agrees_with_the_definition_up_to_2000() {
+    for n in 0..=2_000 {
+        let expected = primes_by_definition(n..=n).len() == 1;
+        assert_eq!(is_prime(n), expected, "is_prime({n}) should be {expected}");
+    }
+}
+
+#[test]
+fn large_numbers_without_overflow() {
+    within("is_prime on large numbers", || {
+        assert!(is_prime(1_000_000_007), "1,000,000,007 is prime");
+        assert!(
+            is_prime(4_294_967_291),
+            "4,294,967,291 (the largest prime below 2^32) is prime"
+        );
+        assert!(
+            !is_prime(4_294_967_297),
+            "4,294,967,297 = 641 × 6,700,417 is not prime"
+        );
+        assert!(
+            !is_prime(u64::MAX),
+            "u64::MAX = 3 × 5 × 17 × ... is not prime (and `d * d` must not overflow on the way)"
+        );
+    });
+}
+
+#[test]
+fn trial_division_lists_the_primes_in_order() {
+    assert_eq!(
+        primes_by_trial_division(30),
+        [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]
+    );
+    assert_eq!(
+        primes_by_trial_division(1),
+        [0u64; 0],
+        "there is no prime up to 1"
+    );
+    assert_eq!(
+        primes_by_trial_division(2),
+        [2],
+        "the limit is included: 0..=2 holds the prime 2"
+    );
+    let primes = within("trial division up to 10,000", || {
+        primes_by_trial_division(10_000)
+    });
+    assert_eq!(primes.len(), 1_229, "there are 1,229 primes up to 10,000");
+}

@@ -1,0 +1,386 @@
+//! `cargo xtask check`: what CI runs, like rustlings' `dev check`. One line per check, and what
+//! to do when one fails.
+//!
+//! - every exercise has a valid `exercise.toml`, hints, test modules for its steps, a solution,
+//!   and a chapter listed in the book's `SUMMARY.md`;
+//! - rustfmt and clippy (`-D warnings`) are clean on the whole workspace, starters included;
+//! - every starter fails its tests (at least one failing test in every step);
+//! - every solution passes its tests three runs in a row (flaky concurrency tests show up);
+//! - every Rust block of the book is included from a compiled file, the examples it includes run,
+//!   and the book builds.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::exercise::Exercise;
+use crate::{book, process, workspace};
+
+/// Runs of each solution's tests: a concurrency bug that shows once in three runs is caught.
+const SOLUTION_RUNS: usize = 3;
+/// No single cargo invocation of the check may take longer than this.
+const COMMAND_LIMIT: Duration = Duration::from_secs(30 * 60);
+/// Each example of the book must finish within this.
+const EXAMPLE_LIMIT: Duration = Duration::from_secs(120);
+
+struct Report {
+    failures: usize,
+}
+
+impl Report {
+    fn record(&mut self, name: &str, outcome: Result<String>) {
+        match outcome {
+            Ok(detail) if detail.is_empty() => println!("ok    {name}"),
+            Ok(detail) => println!("ok    {name}: {detail}"),
+            Err(error) => {
+                self.failures += 1;
+                println!("FAIL  {name}");
+                for line in format!("{error:#}").lines() {
+                    println!("      {line}");
+                }
+            }
+        }
+    }
+}
+
+pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
+    let mut report = Report { failures: 0 };
+    let names = match only {
+        Some(name) => {
+            workspace::require_exercise(root, name)?;
+            vec![name.to_owned()]
+        }
+        None => workspace::exercise_names(root)?,
+    };
+    for name in &names {
+        report.record(&format!("{name}: metadata"), check_metadata(root, name));
+    }
+    report.record(
+        "rustfmt",
+        cargo(root, &["fmt", "--all", "--check"])
+            .map(|_| String::new())
+            .context("fix: run `cargo fmt --all`"),
+    );
+    report.record(
+        "clippy (-D warnings, starters included)",
+        cargo(
+            root,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+        .map(|_| String::new())
+        .context("fix: the warnings above; starters must compile clean too"),
+    );
+    for name in &names {
+        report.record(
+            &format!("{name}: the starter fails its tests"),
+            check_starter(root, name),
+        );
+        report.record(
+            &format!("{name}: the solution passes its tests {SOLUTION_RUNS} runs in a row"),
+            check_solution(root, name),
+        );
+    }
+    report.record(
+        "book: Rust code is included from compiled files",
+        check_book_code(root),
+    );
+    report.record("book: the examples it includes run", check_examples(root));
+    report.record("book: builds with mdbook", check_book_builds(root));
+    if report.failures > 0 {
+        bail!("{} check(s) failed", report.failures);
+    }
+    println!("\nAll checks passed.");
+    Ok(())
+}
+
+/// Runs `cargo ARGS` in the workspace; on failure the error carries the end of its output.
+fn cargo(root: &Path, args: &[&str]) -> Result<process::Outcome> {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(args).current_dir(root);
+    let outcome = process::run(command, COMMAND_LIMIT)?;
+    if outcome.timed_out() {
+        bail!(
+            "`cargo {}` did not finish within {COMMAND_LIMIT:?}",
+            args.join(" ")
+        );
+    }
+    if !outcome.success() {
+        bail!(
+            "`cargo {}` failed:\n{}",
+            args.join(" "),
+            process::tail(&outcome.combined(), 40)
+        );
+    }
+    Ok(outcome)
+}
+
+fn check_metadata(root: &Path, name: &str) -> Result<String> {
+    let exercise = Exercise::load(root, name)?;
+    let summary_path = root.join("docs/src/SUMMARY.md");
+    let summary = std::fs::read_to_string(&summary_path)
+        .with_context(|| format!("cannot read {}", summary_path.display()))?;
+    if !summary.contains(&format!("({})", exercise.chapter)) {
+        bail!(
+            "the chapter `{}` is not listed in docs/src/SUMMARY.md: add `- [{}]({})`",
+            exercise.chapter,
+            exercise.title,
+            exercise.chapter
+        );
+    }
+    let chapter = root.join("docs/src").join(&exercise.chapter);
+    if !chapter.is_file() {
+        bail!("the chapter {} does not exist", chapter.display());
+    }
+    for step in &exercise.steps {
+        let cases = root
+            .join("exercises")
+            .join(name)
+            .join("tests/cases")
+            .join(format!("{}.rs", step.module));
+        if !cases.is_file() {
+            bail!(
+                "step `{}` has no test file {}",
+                step.module,
+                cases.display()
+            );
+        }
+    }
+    let solution = root.join("solutions").join(name).join("Cargo.toml");
+    if !solution.is_file() {
+        bail!("no reference solution: {} is missing", solution.display());
+    }
+    Ok(format!(
+        "{} hints, {} steps",
+        exercise.hints.len(),
+        exercise.steps.len()
+    ))
+}
+
+/// `test NAME ... ok|FAILED` lines of libtest's (stable) human output, by name.
+fn test_results(output: &str) -> BTreeMap<String, bool> {
+    output
+        .lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix("test ")?;
+            let (name, result) = rest.rsplit_once(" ... ")?;
+            match result.trim() {
+                "ok" => Some((name.to_owned(), true)),
+                "FAILED" => Some((name.to_owned(), false)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn check_starter(root: &Path, name: &str) -> Result<String> {
+    let exercise = Exercise::load(root, name)?;
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .args(["test", "-p", name, "--no-fail-fast", "--test", name])
+        .current_dir(root);
+    let outcome = process::run(command, COMMAND_LIMIT)?;
+    if outcome.timed_out() {
+        bail!("the starter's tests hung: a test without a deadline?");
+    }
+    let results = test_results(&outcome.stdout);
+    if results.is_empty() {
+        bail!(
+            "no test ran: does the starter compile?\n{}",
+            process::tail(&outcome.combined(), 30)
+        );
+    }
+    if outcome.success() {
+        bail!("every test passes on the starter: it must start unsolved (use todo!() bodies)");
+    }
+    for step in &exercise.steps {
+        let prefix = format!("{}::", step.module);
+        let step_results: Vec<bool> = results
+            .iter()
+            .filter(|(test, _)| test.starts_with(&prefix))
+            .map(|(_, &passed)| passed)
+            .collect();
+        if step_results.is_empty() {
+            bail!(
+                "step `{}` has no tests (expected names starting with `{prefix}`)",
+                step.module
+            );
+        }
+        if step_results.iter().all(|&passed| passed) {
+            bail!(
+                "every test of step `{}` ({}) passes on the starter: a step must start unsolved",
+                step.module,
+                step.title
+            );
+        }
+    }
+    let failing = results.values().filter(|&&passed| !passed).count();
+    Ok(format!("{failing} of {} tests fail", results.len()))
+}
+
+fn check_solution(root: &Path, name: &str) -> Result<String> {
+    let package = format!("{name}-solution");
+    let mut count = 0;
+    for run in 1..=SOLUTION_RUNS {
+        let outcome = cargo(root, &["test", "-p", &package]).with_context(|| {
+            format!("run {run} of {SOLUTION_RUNS} failed (a flaky test fails only sometimes)")
+        })?;
+        count = test_results(&outcome.stdout).len();
+    }
+    Ok(format!("{count} tests"))
+}
+
+/// Every ```rust block of the book must be an `{{#include}}` of a file that exists, with its anchor.
+fn check_book_code(root: &Path) -> Result<String> {
+    let src = root.join("docs/src");
+    let mut problems = Vec::new();
+    let mut included = 0;
+    for chapter in markdown_files(&src)? {
+        let text = std::fs::read_to_string(&chapter)?;
+        let relative = chapter
+            .strip_prefix(root)
+            .unwrap_or(&chapter)
+            .display()
+            .to_string();
+        let mut block = Block::Prose;
+        for (number, line) in text.lines().enumerate() {
+            let trimmed = line.trim();
+            if let Some(info) = trimmed.strip_prefix("```") {
+                block = match block {
+                    Block::Prose if info.starts_with("rust") => Block::Rust(number + 1),
+                    Block::Prose => Block::Other,
+                    Block::Rust(_) | Block::Other => Block::Prose,
+                };
+                continue;
+            }
+            let Block::Rust(start) = block else { continue };
+            if trimmed.is_empty() {
+                continue;
+            }
+            match include_target(trimmed) {
+                Some((file, anchor)) => {
+                    let path = chapter.parent().unwrap_or(&src).join(file);
+                    match std::fs::read_to_string(&path) {
+                        Err(_) => problems.push(format!("{relative}:{}: includes {file}, which does not exist", number + 1)),
+                        Ok(code) => {
+                            if let Some(anchor) = anchor.filter(|a| !a.chars().all(|c| c.is_ascii_digit() || c == ':'))
+                                && !code.contains(&format!("ANCHOR: {anchor}"))
+                            {
+                                problems.push(format!("{relative}:{}: {file} has no `ANCHOR: {anchor}`", number + 1));
+                            }
+                            included += 1;
+                        }
+                    }
+                }
+                None => problems.push(format!(
+                    "{relative}:{start}: a Rust block with code pasted in; put the code in a compiled file (core/examples/...) and use {{{{#include path:anchor}}}}"
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        bail!("{}", problems.join("\n"));
+    }
+    Ok(format!("{included} includes"))
+}
+
+/// Where a line of a chapter is.
+enum Block {
+    Prose,
+    /// Inside a ```rust fence opened on this line.
+    Rust(usize),
+    /// Inside any other fence (shell, toml, text...).
+    Other,
+}
+
+/// `{{#include path}}` or `{{#include path:anchor}}` (also `#rustdoc_include`).
+fn include_target(line: &str) -> Option<(&str, Option<&str>)> {
+    let inner = line.strip_prefix("{{#")?.strip_suffix("}}")?;
+    let target = inner
+        .strip_prefix("include ")
+        .or_else(|| inner.strip_prefix("rustdoc_include "))?
+        .trim();
+    Some(match target.split_once(':') {
+        Some((file, anchor)) => (file, Some(anchor)),
+        None => (target, None),
+    })
+}
+
+fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(markdown_files(&path)?);
+        } else if path.extension().is_some_and(|ext| ext == "md") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Runs every example of the `concurrent` crate (the book's code) in quick mode.
+fn check_examples(root: &Path) -> Result<String> {
+    let dir = root.join("core/examples");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            entry
+                .path()
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    cargo(root, &["build", "-q", "-p", "concurrent", "--examples"])?;
+    for name in &names {
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command
+            .args(["run", "-q", "-p", "concurrent", "--example", name])
+            .env("QUICK", "1")
+            .current_dir(root);
+        let outcome = process::run(command, EXAMPLE_LIMIT)?;
+        if outcome.timed_out() {
+            bail!("example `{name}` did not finish within {EXAMPLE_LIMIT:?}");
+        }
+        if !outcome.success() {
+            bail!(
+                "example `{name}` failed:\n{}",
+                process::tail(&outcome.combined(), 20)
+            );
+        }
+    }
+    Ok(format!("{} examples", names.len()))
+}
+
+fn check_book_builds(root: &Path) -> Result<String> {
+    if !book::mdbook_available() {
+        bail!("mdbook is not installed: run `{}`", book::INSTALL);
+    }
+    let mut command = Command::new("mdbook");
+    command.arg("build").arg(root.join("docs"));
+    let outcome = process::run(command, COMMAND_LIMIT)?;
+    let log = outcome.combined();
+    if !outcome.success() {
+        bail!("`mdbook build docs` failed:\n{}", process::tail(&log, 30));
+    }
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("WARN") || line.contains("ERROR"))
+        .collect();
+    if !warnings.is_empty() {
+        bail!("`mdbook build docs` warned:\n{}", warnings.join("\n"));
+    }
+    Ok(String::new())
+}
