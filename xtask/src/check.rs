@@ -107,7 +107,7 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
 fn cargo(root: &Path, args: &[&str]) -> Result<process::Outcome> {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.args(args).current_dir(root);
-    let outcome = process::run(command, COMMAND_LIMIT)?;
+    let outcome = process::run(command, COMMAND_LIMIT, process::NO_CAP)?;
     if outcome.timed_out() {
         bail!(
             "`cargo {}` did not finish within {COMMAND_LIMIT:?}",
@@ -188,7 +188,7 @@ fn check_starter(root: &Path, name: &str) -> Result<String> {
     command
         .args(["test", "-p", name, "--no-fail-fast", "--test", name])
         .current_dir(root);
-    let outcome = process::run(command, COMMAND_LIMIT)?;
+    let outcome = process::run(command, COMMAND_LIMIT, process::NO_CAP)?;
     if outcome.timed_out() {
         bail!("the starter's tests hung: a test without a deadline?");
     }
@@ -350,7 +350,7 @@ fn check_examples(root: &Path) -> Result<String> {
             .args(["run", "-q", "-p", "concurrent", "--example", name])
             .env("QUICK", "1")
             .current_dir(root);
-        let outcome = process::run(command, EXAMPLE_LIMIT)?;
+        let outcome = process::run(command, EXAMPLE_LIMIT, process::NO_CAP)?;
         if outcome.timed_out() {
             bail!("example `{name}` did not finish within {EXAMPLE_LIMIT:?}");
         }
@@ -370,7 +370,7 @@ fn check_book_builds(root: &Path) -> Result<String> {
     }
     let mut command = Command::new("mdbook");
     command.arg("build").arg(root.join("docs"));
-    let outcome = process::run(command, COMMAND_LIMIT)?;
+    let outcome = process::run(command, COMMAND_LIMIT, process::NO_CAP)?;
     let log = outcome.combined();
     if !outcome.success() {
         bail!("`mdbook build docs` failed:\n{}", process::tail(&log, 30));
@@ -383,4 +383,64 @@ fn check_book_builds(root: &Path) -> Result<String> {
         bail!("`mdbook build docs` warned:\n{}", warnings.join("\n"));
     }
     Ok(String::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_libtest_results_and_ignores_other_lines() {
+        let output = "running 3 tests\n\
+                      test step1::a ... ok\n\
+                      test step1::b ... FAILED\n\
+                      test step2::c ... ignored\n\
+                      test result: FAILED. 1 passed; 1 failed\n";
+        let results = test_results(output);
+        assert_eq!(results.len(), 2);
+        assert_eq!(results.get("step1::a"), Some(&true));
+        assert_eq!(results.get("step1::b"), Some(&false));
+    }
+
+    #[test]
+    fn recognises_includes_with_and_without_anchor() {
+        assert_eq!(
+            include_target("{{#include ../../core/examples/map.rs:ordered}}"),
+            Some(("../../core/examples/map.rs", Some("ordered")))
+        );
+        assert_eq!(
+            include_target("{{#rustdoc_include a.rs}}"),
+            Some(("a.rs", None))
+        );
+        assert_eq!(include_target("let x = 1;"), None);
+    }
+
+    #[test]
+    fn flags_pasted_rust_code_but_not_other_languages() {
+        let root = std::env::temp_dir().join(format!("xtask-check-{}", std::process::id()));
+        let src = root.join("docs/src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(
+            root.join("docs/real.rs"),
+            "// ANCHOR: part\nfn main() {}\n// ANCHOR_END: part\n",
+        )
+        .unwrap();
+        std::fs::write(
+            src.join("ok.md"),
+            "```sh\ncargo test\n```\n\n```rust,ignore\n{{#include ../real.rs:part}}\n```\n",
+        )
+        .unwrap();
+        assert!(check_book_code(&root).is_ok());
+        std::fs::write(src.join("bad.md"), "```rust\nfn pasted() {}\n```\n").unwrap();
+        let error = check_book_code(&root).unwrap_err().to_string();
+        assert!(error.contains("bad.md:1"), "{error}");
+        std::fs::write(
+            src.join("bad.md"),
+            "```rust\n{{#include ../real.rs:missing}}\n```\n",
+        )
+        .unwrap();
+        let error = check_book_code(&root).unwrap_err().to_string();
+        assert!(error.contains("no `ANCHOR: missing`"), "{error}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

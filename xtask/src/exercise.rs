@@ -79,3 +79,50 @@ impl Exercise {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Exercise> {
+        let exercise: Exercise = toml::from_str(text)?;
+        exercise.validate()?;
+        Ok(exercise)
+    }
+
+    const STEPS: &str = "[[steps]]\nmodule = \"step1_x\"\ntitle = \"X\"\npoints = 5\n";
+
+    #[test]
+    fn the_real_exercises_are_valid() {
+        let root = crate::workspace::root();
+        for name in crate::workspace::exercise_names(&root).unwrap() {
+            Exercise::load(&root, &name).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_timeout_has_a_default() {
+        let text =
+            format!("title = \"t\"\nchapter = \"c.md\"\nhints = [\"a\", \"b\", \"c\"]\n{STEPS}");
+        assert_eq!(parse(&text).unwrap().timeout_secs, DEFAULT_TIMEOUT_SECS);
+    }
+
+    #[test]
+    fn too_few_hints_are_refused() {
+        let text = format!("title = \"t\"\nchapter = \"c.md\"\nhints = [\"a\", \"\"]\n{STEPS}");
+        assert!(
+            parse(&text)
+                .unwrap_err()
+                .to_string()
+                .contains("at least three")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let text = format!(
+            "title = \"t\"\nchapter = \"c.md\"\nhint = [\"a\"]\nhints = [\"a\", \"b\", \"c\"]\n{STEPS}"
+        );
+        assert!(parse(&text).is_err());
+    }
+}

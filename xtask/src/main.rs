@@ -3,6 +3,7 @@
 mod book;
 mod check;
 mod exercise;
+mod grade;
 mod hint;
 mod process;
 mod workspace;
@@ -31,6 +32,8 @@ enum Command {
         #[arg(long)]
         exercise: Option<String>,
     },
+    /// Grade exercises: this workspace, the solutions (`--solutions`) or a class (`--submissions DIR`).
+    Grade(grade::GradeArgs),
     /// Print the next hint of an exercise (each run shows one more).
     Hint {
         /// The exercise, e.g. `ex3`.
@@ -64,6 +67,7 @@ fn run(cli: Cli) -> Result<()> {
     let root = workspace::root();
     match cli.command {
         Command::Check { exercise } => check::run(&root, exercise.as_deref()),
+        Command::Grade(args) => grade::run(args),
         Command::Hint { exercise, level } => hint::run(&root, &exercise, level),
         Command::Book { serve } => book::run(&root, serve),
         Command::Map => {

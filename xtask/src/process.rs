@@ -31,9 +31,13 @@ impl Outcome {
     }
 }
 
+/// No limit on the output kept.
+pub const NO_CAP: usize = usize::MAX;
+
 /// Runs `command` to completion, killing it after `limit`. Output is read on two threads while the
-/// command runs, so a chatty command cannot block on a full pipe.
-pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
+/// command runs, so a chatty command cannot block on a full pipe; each stream keeps at most `cap`
+/// bytes (the rest is read and dropped, with a note that it was truncated).
+pub fn run(mut command: Command, limit: Duration, cap: usize) -> Result<Outcome> {
     let description = format!("{command:?}");
     let mut child = command
         .stdin(Stdio::null())
@@ -41,8 +45,8 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("could not start {description}"))?;
-    let stdout = child.stdout.take().map(drain);
-    let stderr = child.stderr.take().map(drain);
+    let stdout = child.stdout.take().map(|pipe| drain(pipe, cap));
+    let stderr = child.stderr.take().map(|pipe| drain(pipe, cap));
     let deadline = Instant::now() + limit;
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -67,11 +71,28 @@ pub fn run(mut command: Command, limit: Duration) -> Result<Outcome> {
     })
 }
 
-fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+fn drain(mut pipe: impl Read + Send + 'static, cap: usize) -> thread::JoinHandle<String> {
     thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
+        let mut kept = Vec::new();
+        let mut dropped = 0usize;
+        let mut buffer = [0u8; 64 * 1024];
+        loop {
+            match pipe.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(read) => {
+                    let room = cap.saturating_sub(kept.len()).min(read);
+                    kept.extend_from_slice(&buffer[..room]);
+                    dropped += read - room;
+                }
+            }
+        }
+        let mut text = String::from_utf8_lossy(&kept).into_owned();
+        if dropped > 0 {
+            text.push_str(&format!(
+                "\n[... output truncated: {dropped} more bytes not shown]\n"
+            ));
+        }
+        text
     })
 }
 

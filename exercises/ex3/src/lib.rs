@@ -67,6 +67,7 @@ pub fn primes_sequential(limit: u64) -> Vec<u64> {
     todo!("step 3: base primes of {limit}, then sieve 0..={limit}")
 }
 
+// ANCHOR: primes_parallel
 /// Step 4. Every prime in `0..=limit`, sorted, without duplicates: split the range with
 /// [`chunk_ranges`], sieve each chunk as a task on `executor`, and put the results together.
 ///
@@ -83,6 +84,7 @@ pub fn primes_parallel<E: Executor>(
         executor.max_workers()
     )
 }
+// ANCHOR_END: primes_parallel
 
 /// Step 5. How many primes are in `range`: like [`sieve_segment`], but count instead of collecting.
 pub fn count_segment(range: RangeInclusive<u64>, base_primes: &[u64]) -> u64 {

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use concurrent::{Error, Executor};
 
-/// Numbers sieved at a time inside one chunk: 2^18 odd numbers take 256 KiB, which stays in the
-/// L2 cache, so marking multiples never waits on main memory.
-const BLOCK_ODDS: u64 = 1 << 18;
+/// Odd numbers sieved at a time inside one chunk: 32 KiB of flags fit the L1 cache, so crossing
+/// out multiples never waits on main memory.
+const BLOCK_ODDS: u64 = 32 * 1024;
 
 /// Step 1. True if `n` is prime, by trial division: try every odd divisor up to √n.
 ///
@@ -114,6 +114,10 @@ pub fn count_segment(range: RangeInclusive<u64>, base_primes: &[u64]) -> u64 {
 
 /// Sieves the odd numbers (from 3) of `range` block by block; `on_block(first, composite)` gets
 /// each block, where entry `i` stands for the number `first + 2i`.
+///
+/// Three classic tricks keep it fast: odd numbers only (half the table); blocks that fit the L1
+/// cache; and a pre-sieve that copies the pattern of the multiples of 3, 5, 7, 11 and 13 instead of
+/// crossing them out one by one (those small primes would cost the most).
 fn for_each_odd_block(
     range: RangeInclusive<u64>,
     base_primes: &[u64],
@@ -132,33 +136,85 @@ fn for_each_odd_block(
         return;
     }
     let odds = (end - first_odd) / 2 + 1;
+    let pattern = presieve_pattern();
+    // For each sieving prime, the index (from `first_odd`) of the next odd multiple to cross out:
+    // kept from block to block, so no division per block.
+    let sieving: Vec<u64> = base_primes
+        .iter()
+        .copied()
+        .filter(|&p| p > PRESIEVED_MAX)
+        .collect();
+    let mut next: Vec<u64> = sieving
+        .iter()
+        .map(|&p| {
+            let mut multiple = first_odd
+                .div_ceil(p)
+                .saturating_mul(p)
+                .max(p.saturating_mul(p));
+            if multiple.is_multiple_of(2) {
+                multiple = multiple.saturating_add(p);
+            }
+            (multiple - first_odd) / 2
+        })
+        .collect();
     let mut composite = vec![false; BLOCK_ODDS.min(odds) as usize];
     let mut done = 0;
     while done < odds {
         let len = BLOCK_ODDS.min(odds - done);
         let block_first = first_odd + 2 * done;
-        let block_last = block_first + 2 * (len - 1);
         let block = &mut composite[..len as usize];
-        block.fill(false);
-        for &p in base_primes.iter().skip_while(|&&p| p == 2) {
-            if p > block_last / p {
-                break;
-            }
-            // The first odd multiple of p in the block, and never p itself (start at p²).
-            let mut multiple = block_first.div_ceil(p) * p;
-            if multiple.is_multiple_of(2) {
-                multiple += p;
-            }
-            multiple = multiple.max(p * p);
-            let mut index = (multiple - block_first) / 2;
-            while index < len {
-                block[index as usize] = true;
-                index += p;
+        // The pattern repeats every PATTERN_LEN odd numbers; odd n has global index (n - 1) / 2.
+        let mut offset = ((block_first - 1) / 2 % PATTERN_LEN as u64) as usize;
+        let mut filled = 0;
+        while filled < block.len() {
+            let take = (PATTERN_LEN - offset).min(block.len() - filled);
+            block[filled..filled + take].copy_from_slice(&pattern[offset..offset + take]);
+            filled += take;
+            offset = 0;
+        }
+        // The pre-sieved primes themselves are prime.
+        for p in [3u64, 5, 7, 11, 13] {
+            if (block_first..=block_first + 2 * (len - 1)).contains(&p) {
+                block[((p - block_first) / 2) as usize] = false;
             }
         }
+        let block_end = done + len;
+        for (&p, next) in sieving.iter().zip(next.iter_mut()) {
+            let mut index = *next;
+            if index >= block_end {
+                if p.saturating_mul(p) > block_first + 2 * (len - 1) {
+                    break; // sorted: no larger prime has a multiple to cross out here yet
+                }
+                continue;
+            }
+            while index < block_end {
+                block[(index - done) as usize] = true;
+                index += p;
+            }
+            *next = index;
+        }
         on_block(block_first, block);
-        done += len;
+        done = block_end;
     }
+}
+
+/// The largest prime handled by the pre-sieve pattern.
+const PRESIEVED_MAX: u64 = 13;
+/// 3 × 5 × 7 × 11 × 13: the pattern of their odd multiples repeats every that many odd numbers.
+const PATTERN_LEN: usize = 15_015;
+
+/// `pattern[k]` is true when the odd number 2k + 1 is a multiple of 3, 5, 7, 11 or 13.
+fn presieve_pattern() -> &'static [bool] {
+    static PATTERN: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| {
+        (0..PATTERN_LEN as u64)
+            .map(|k| {
+                [3, 5, 7, 11, 13]
+                    .iter()
+                    .any(|&p| (2 * k + 1).is_multiple_of(p))
+            })
+            .collect()
+    })
 }
 
 /// Step 3. Every prime in `0..=limit`, sequentially: the sieve without the parallelism.

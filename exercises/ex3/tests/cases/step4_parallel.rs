@@ -71,6 +71,7 @@ fn every_chunk_border_is_kept() {
     });
 }
 
+// ANCHOR: witness
 #[test]
 fn the_chunks_really_run_in_parallel() {
     let pool = within("primes_parallel on a gated 2-worker pool", || {
@@ -95,6 +96,7 @@ fn the_chunks_really_run_in_parallel() {
         pool.max_in_flight()
     );
 }
+// ANCHOR_END: witness
 
 #[test]
 fn works_on_any_executor() {
