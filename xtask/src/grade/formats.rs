@@ -114,16 +114,21 @@ fn table(reports: &[StudentReport], colour: bool) -> String {
 
 /// The line that says what went wrong: a panic's message rather than the `thread ... panicked at`
 /// line before it.
-fn headline(output: &str) -> &str {
+pub fn headline(output: &str) -> &str {
     let mut lines = output
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty());
     let first = lines.next().unwrap_or("");
-    if first.contains(" panicked at ") {
+    let line = if first.contains(" panicked at ") {
         lines.next().unwrap_or(first)
     } else {
         first
+    };
+    // A whole line of a chatty test would drown the table.
+    match line.char_indices().nth(160) {
+        Some((cut, _)) => &line[..cut],
+        None => line,
     }
 }
 
@@ -297,4 +302,97 @@ fn classroom(report: &StudentReport) -> Result<String> {
         "tests": tests,
     });
     Ok(serde_json::to_string_pretty(&result)? + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{ExerciseReport, TestReport};
+    use super::*;
+
+    fn student(name: &str, passed: bool) -> StudentReport {
+        let outcome = if passed {
+            TestOutcome::Passed
+        } else {
+            TestOutcome::Failed
+        };
+        StudentReport {
+            student: name.to_owned(),
+            exercises: vec![ExerciseReport {
+                exercise: "ex3".into(),
+                title: "Primes".into(),
+                status: if passed {
+                    ExerciseStatus::Passed
+                } else {
+                    ExerciseStatus::Failed
+                },
+                detail: None,
+                ignored_edits: Vec::new(),
+                tests: vec![TestReport {
+                    name: "step1::a".into(),
+                    step: "step1".into(),
+                    outcome,
+                    points: if passed { 10.0 } else { 0.0 },
+                    max_points: 10.0,
+                    output: if passed {
+                        String::new()
+                    } else {
+                        "thread 'a' panicked at x.rs:\n1 < 2 & \"quoted\"".into()
+                    },
+                }],
+                points: if passed { 10.0 } else { 0.0 },
+                max_points: 10.0,
+            }],
+        }
+    }
+
+    #[test]
+    fn csv_has_a_row_per_student_and_a_total() {
+        let text = render(
+            Format::Csv,
+            &[student("ana", true), student("bo", false)],
+            false,
+        )
+        .unwrap();
+        assert_eq!(text, "student,ex3,total,max\nana,10,10,10\nbo,0,0,10\n");
+    }
+
+    #[test]
+    fn junit_escapes_outputs() {
+        let text = render(Format::Junit, &[student("bo", false)], false).unwrap();
+        assert!(
+            text.contains("<testsuite name=\"bo/ex3\" tests=\"1\" failures=\"1\">"),
+            "{text}"
+        );
+        assert!(text.contains("1 &lt; 2 &amp; &quot;quoted&quot;"), "{text}");
+    }
+
+    #[test]
+    fn gradescope_and_classroom_describe_one_submission() {
+        let text = render(Format::Gradescope, &[student("ana", true)], false).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["score"], 10.0);
+        assert_eq!(json["tests"][0]["max_score"], 10.0);
+        assert_eq!(json["tests"][0]["status"], "passed");
+        let text = render(Format::Classroom, &[student("bo", false)], false).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            (json["version"].clone(), json["status"].clone()),
+            (1.into(), "fail".into())
+        );
+        assert_eq!(json["tests"][0]["status"], "fail");
+        let two = [student("ana", true), student("bo", false)];
+        assert!(
+            render(Format::Gradescope, &two, false)
+                .unwrap_err()
+                .to_string()
+                .contains("one submission")
+        );
+    }
+
+    #[test]
+    fn the_table_shows_the_panic_message_not_the_thread_line() {
+        let text = render(Format::Table, &[student("bo", false)], false).unwrap();
+        assert!(text.contains("x step1::a: 1 < 2"), "{text}");
+        assert!(!text.contains("\x1b["), "no colour when not asked");
+    }
 }
