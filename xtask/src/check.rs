@@ -91,6 +91,10 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
         );
     }
     report.record(
+        "student edition: builds, `cargo test` green, starters fail",
+        check_student_edition(root, &names),
+    );
+    report.record(
         "book: Rust code is included from compiled files",
         check_book_code(root),
     );
@@ -237,6 +241,45 @@ fn check_solution(root: &Path, name: &str) -> Result<String> {
         count = test_results(&outcome.stdout).len();
     }
     Ok(format!("{count} tests"))
+}
+
+/// Writes the student edition (`cargo xtask dist`) under `target/` and proves it works: a bare
+/// `cargo test` is green and every starter fails its tests.
+fn check_student_edition(root: &Path, names: &[String]) -> Result<String> {
+    let edition = root
+        .join("target")
+        .join("xtask")
+        .join(format!("edition-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&edition);
+    crate::dist::write_edition(root, &edition)?;
+    let outcome = edition_checks(&edition, &root.join("target").join("edition"), names);
+    let _ = std::fs::remove_dir_all(&edition);
+    outcome
+}
+
+fn edition_checks(edition: &Path, target_dir: &Path, names: &[String]) -> Result<String> {
+    let cargo_in_edition = |args: &[&str]| -> Result<process::Outcome> {
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command
+            .args(args)
+            .env("CARGO_TARGET_DIR", target_dir)
+            .current_dir(edition);
+        process::run(command, COMMAND_LIMIT, process::NO_CAP)
+    };
+    let tests = cargo_in_edition(&["test"])?;
+    if !tests.success() {
+        bail!(
+            "`cargo test` fails in the student edition:\n{}",
+            process::tail(&tests.combined(), 30)
+        );
+    }
+    for name in names {
+        let starter = cargo_in_edition(&["test", "-p", name, "--no-fail-fast"])?;
+        if starter.success() || test_results(&starter.stdout).is_empty() {
+            bail!("`cargo test -p {name}` should build and fail in the student edition");
+        }
+    }
+    Ok(String::new())
 }
 
 /// Every ```rust block of the book must be an `{{#include}}` of a file that exists, with its anchor.

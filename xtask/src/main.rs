@@ -2,6 +2,7 @@
 
 mod book;
 mod check;
+mod dist;
 mod exercise;
 mod grade;
 mod hint;
@@ -34,6 +35,12 @@ enum Command {
     },
     /// Grade exercises: this workspace, the solutions (`--solutions`) or a class (`--submissions DIR`).
     Grade(grade::GradeArgs),
+    /// Write the student edition of the course (no solutions) to a new folder.
+    Dist {
+        /// The folder to create.
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+    },
     /// Print the next hint of an exercise (each run shows one more).
     Hint {
         /// The exercise, e.g. `ex3`.
@@ -68,6 +75,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Check { exercise } => check::run(&root, exercise.as_deref()),
         Command::Grade(args) => grade::run(args),
+        Command::Dist { out } => dist::run(&root, &out),
         Command::Hint { exercise, level } => hint::run(&root, &exercise, level),
         Command::Book { serve } => book::run(&root, serve),
         Command::Map => {

@@ -62,6 +62,11 @@ pub fn run(args: GradeArgs) -> Result<()> {
             .with_context(|| format!("no course at {}", course.display()))?,
         None => workspace::root(),
     };
+    if args.solutions && !course.join("solutions").is_dir() {
+        bail!(
+            "there is no solutions/ folder here (the student edition has none): nothing to grade with --solutions"
+        );
+    }
     let exercises = match &args.exercise {
         Some(name) => {
             workspace::require_exercise(&course, name)?;
