@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::Error;
-use crate::sync::Arc;
+use crate::sync::{self, Arc};
 use crate::waitable::{Waitable, dedup};
 use crate::waiter::Waiter;
 
@@ -34,7 +34,7 @@ where
     W: Waitable,
     I: IntoIterator<Item = W>,
 {
-    let deadline = timeout.map(|timeout| Instant::now() + timeout);
+    let deadline = timeout.and_then(sync::deadline_after);
     let items: Vec<Option<W>> = dedup(futures).into_iter().map(Some).collect();
     let waiter = Arc::new(Waiter::new());
     let mut ready = VecDeque::new();

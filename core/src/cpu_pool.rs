@@ -42,9 +42,34 @@ struct Inner {
     /// Our own FIFO of submitted jobs: rayon runs `run_one` once per submission, and
     /// `shutdown(cancel_futures)` finds every unstarted job here.
     queue: Queue,
-    /// Threads that have exited, so dropping the executor can wait for them.
-    exited: Mutex<usize>,
-    exited_signal: Condvar,
+    /// Threads that have started (and run the initializer) and exited, so building the pool can
+    /// wait for the former and dropping it for the latter.
+    threads: Mutex<Lifecycle>,
+    threads_signal: Condvar,
+}
+
+#[derive(Default)]
+struct Lifecycle {
+    started: usize,
+    exited: usize,
+}
+
+impl Inner {
+    fn update(&self, change: impl FnOnce(&mut Lifecycle)) {
+        change(&mut self.threads.lock().unwrap_or_else(|p| p.into_inner()));
+        self.threads_signal.notify_all();
+    }
+
+    /// Blocks until `done` holds for the thread counts.
+    fn wait_threads(&self, done: impl Fn(&Lifecycle) -> bool) {
+        let mut threads = self.threads.lock().unwrap_or_else(|p| p.into_inner());
+        while !done(&threads) {
+            threads = self
+                .threads_signal
+                .wait(threads)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+    }
 }
 
 /// Configures a [`CpuPoolExecutor`]: `CpuPoolExecutor::builder()...build()`.
@@ -88,13 +113,14 @@ impl CpuPoolBuilder {
         self
     }
 
-    /// Runs `initializer` once on each thread as it starts (at build time). If it panics the pool
-    /// is broken: queued futures fail with [`Error::Broken`] and later submissions are refused.
+    /// Runs `initializer` once on each thread as it starts: [`build`](CpuPoolBuilder::build)
+    /// returns once every thread has run it. If it panics the pool is broken from the start: every
+    /// submission is refused with [`Error::Broken`] carrying the panic message.
     ///
     /// ```
     /// use concurrent::{CpuPoolExecutor, Error, Executor};
     /// let pool = CpuPoolExecutor::builder().initializer(|| panic!("no GPU")).build();
-    /// let refused = pool.submit(|| 1).and_then(|future| future.result());
+    /// let refused = pool.submit(|| 1);
     /// assert!(matches!(refused, Err(Error::Broken(reason)) if reason.contains("no GPU")));
     /// ```
     pub fn initializer(mut self, initializer: impl Fn() + Send + Sync + 'static) -> Self {
@@ -102,8 +128,8 @@ impl CpuPoolBuilder {
         self
     }
 
-    /// Builds the pool and starts its threads. If the threads cannot be started the pool is
-    /// returned broken, and submissions report why.
+    /// Builds the pool, starts its threads and waits until each has run the initializer. If the
+    /// threads cannot be started the pool is returned broken, and submissions report why.
     pub fn build(self) -> CpuPoolExecutor {
         let threads = match self.num_threads {
             0 => CpuPoolExecutor::default_threads(),
@@ -111,8 +137,8 @@ impl CpuPoolBuilder {
         };
         let inner = Arc::new(Inner {
             queue: Queue::new(),
-            exited: Mutex::new(0),
-            exited_signal: Condvar::new(),
+            threads: Mutex::new(Lifecycle::default()),
+            threads_signal: Condvar::new(),
         });
         let prefix = self
             .thread_name_prefix
@@ -126,29 +152,35 @@ impl CpuPoolBuilder {
             .num_threads(threads)
             .thread_name(move |n| format!("{prefix}_{n}"))
             .start_handler(move |_| {
-                let Some(initializer) = &initializer else {
+                let failure = initializer
+                    .as_ref()
+                    .and_then(|initializer| catch_unwind(AssertUnwindSafe(|| initializer())).err());
+                let Some(inner) = on_start.upgrade() else {
                     return;
                 };
-                if let Err(payload) = catch_unwind(AssertUnwindSafe(|| initializer())) {
+                if let Some(payload) = failure {
                     let reason = format!(
                         "a worker's initializer panicked: {}",
                         panic_message(payload.as_ref())
                     );
                     log::error!("{reason}");
-                    if let Some(inner) = on_start.upgrade() {
-                        inner.queue.break_with(reason);
-                    }
+                    inner.queue.break_with(reason);
                 }
+                inner.update(|threads| threads.started += 1);
             })
             .exit_handler(move |_| {
                 if let Some(inner) = on_exit.upgrade() {
-                    *inner.exited.lock().unwrap_or_else(|p| p.into_inner()) += 1;
-                    inner.exited_signal.notify_all();
+                    inner.update(|threads| threads.exited += 1);
                 }
             })
             .build();
         let pool = match built {
-            Ok(pool) => Some(pool),
+            Ok(pool) => {
+                // Every initializer has run when `build` returns: a failing one has already broken
+                // the pool, so the first submission is refused rather than accepted and failed.
+                inner.wait_threads(|started| started.started >= threads);
+                Some(pool)
+            }
             Err(error) => {
                 inner
                     .queue
@@ -269,14 +301,9 @@ impl Drop for CpuPoolExecutor {
         if own_thread {
             return;
         }
-        let mut exited = self.inner.exited.lock().unwrap_or_else(|p| p.into_inner());
-        while *exited < self.threads {
-            exited = self
-                .inner
-                .exited_signal
-                .wait(exited)
-                .unwrap_or_else(|p| p.into_inner());
-        }
+        let threads = self.threads;
+        self.inner
+            .wait_threads(|lifecycle| lifecycle.exited >= threads);
     }
 }
 

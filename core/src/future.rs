@@ -88,10 +88,11 @@ impl<T> Shared<T> {
                 state.status = Status::Cancelled;
                 state.outcome = Some(Err(Error::Cancelled));
                 let callbacks = std::mem::take(&mut state.callbacks);
-                let waiters = std::mem::take(&mut state.waiters);
+                // Waiters hear of it under our lock, so nobody can see the future done before
+                // they do (lock order: future, then waiter).
+                notify_waiters(std::mem::take(&mut state.waiters), false);
                 drop(state);
                 self.done.notify_all();
-                notify_waiters(waiters, false);
                 for callback in callbacks {
                     run_callback(callback, Err(&Error::Cancelled));
                 }
@@ -105,18 +106,25 @@ impl<T> Shared<T> {
     fn complete(&self, outcome: Result<T, Error>) {
         loop {
             let mut state = sync::lock(&self.state);
-            if matches!(state.status, Status::Finished | Status::Cancelled) {
-                return;
+            match state.status {
+                Status::Finished | Status::Cancelled => return,
+                // Failed before it started (a broken pool, a dropped promise): from here on it can
+                // no longer be cancelled, or callbacks would see one outcome and the future keep
+                // another.
+                Status::Pending => state.status = Status::Running,
+                Status::Running => {}
             }
             if state.callbacks.is_empty() {
                 let failed = outcome.is_err();
                 state.status = Status::Finished;
                 state.failed = failed;
                 state.outcome = Some(outcome);
-                let waiters = std::mem::take(&mut state.waiters);
+                // Waiters hear of it under our lock, so nobody can see the future done before
+                // they do: whoever reacts to this completion finds `wait` and `as_completed`
+                // already told (lock order: future, then waiter).
+                notify_waiters(std::mem::take(&mut state.waiters), failed);
                 drop(state);
                 self.done.notify_all();
-                notify_waiters(waiters, failed);
                 return;
             }
             let callbacks = std::mem::take(&mut state.callbacks);
@@ -404,7 +412,8 @@ impl<T> Future<T> {
         matches!(self.shared.status(), Status::Finished | Status::Cancelled)
     }
 
-    /// True while a worker is running the task (and its callbacks, which run before it is done).
+    /// True while a worker is running the task, and while the callbacks of a completing future run
+    /// (they run before it is done).
     ///
     /// ```
     /// let (promise, future) = concurrent::Promise::<()>::new();
@@ -460,7 +469,7 @@ impl<T> Future<T> {
     /// assert!(!future.wait_timeout(Duration::from_millis(1)));
     /// ```
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
-        self.shared.wait_done(Some(Instant::now() + timeout))
+        self.shared.wait_done(sync::deadline_after(timeout))
     }
 
     /// Blocks until done and returns the task's value, or its error: [`Error::Panicked`] with the
@@ -490,7 +499,7 @@ impl<T> Future<T> {
     /// assert_eq!(future.result_timeout(Duration::from_secs(5)), Ok(7));
     /// ```
     pub fn result_timeout(&mut self, timeout: Duration) -> Result<T, Error> {
-        if self.shared.wait_done(Some(Instant::now() + timeout)) {
+        if self.shared.wait_done(sync::deadline_after(timeout)) {
             self.shared.take()
         } else {
             Err(Error::TimedOut)
@@ -519,7 +528,7 @@ impl<T> Future<T> {
     /// assert_eq!(future.error_timeout(Duration::ZERO), Err(concurrent::Error::TimedOut));
     /// ```
     pub fn error_timeout(&self, timeout: Duration) -> Result<Option<Error>, Error> {
-        if self.shared.wait_done(Some(Instant::now() + timeout)) {
+        if self.shared.wait_done(sync::deadline_after(timeout)) {
             Ok(self.current_error())
         } else {
             Err(Error::TimedOut)
@@ -536,10 +545,15 @@ impl<T> Future<T> {
 
     /// Registers `callback` to run with the outcome when the future is done.
     ///
-    /// It runs in the thread that completes the future (a worker, or whoever cancels it), before
-    /// waiters are woken, in the order callbacks were added; if the future is already done it runs at
-    /// once in the caller's thread. A panicking callback is logged (`log::error!`) and ignored: the
-    /// worker and the other callbacks carry on.
+    /// It runs in the thread that completes the future, in the order callbacks were added: a
+    /// worker runs them before it marks the future done and wakes the waiters, so once
+    /// [`result`](Future::result) returns they have all run; [`cancel`](Future::cancel) marks the
+    /// future done first and then runs them in the cancelling thread. If the future is already done
+    /// the callback runs at once in the caller's thread. A panicking callback is logged
+    /// (`log::error!`) and ignored: the worker and the other callbacks carry on.
+    ///
+    /// The callback receives the outcome; it must not block on this same future (it is not done
+    /// yet while its callbacks run).
     ///
     /// ```
     /// use std::sync::mpsc;

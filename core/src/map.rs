@@ -120,7 +120,11 @@ where
         }
         self.fill();
         let mut next = self.in_flight.pop_front()?;
-        match self.timeout.map(|timeout| self.started + timeout) {
+        // A timeout too long to represent as an instant is no deadline at all.
+        match self
+            .timeout
+            .and_then(|timeout| self.started.checked_add(timeout))
+        {
             None => Some(next.result()),
             Some(deadline) => {
                 let left = deadline.saturating_duration_since(Instant::now());

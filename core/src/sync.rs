@@ -9,7 +9,13 @@ pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// The instant `timeout` from now, or `None` (no deadline at all) when it is too far away to
+/// represent, as `Duration::MAX` is: a huge timeout means "wait as long as it takes", never a panic.
+pub(crate) fn deadline_after(timeout: Duration) -> Option<Instant> {
+    Instant::now().checked_add(timeout)
+}
 
 /// Locks `mutex`, ignoring poisoning: every critical section in this crate leaves its state
 /// consistent before any user code runs, and user code never runs under these locks.

@@ -224,8 +224,13 @@ impl Stats {
             state.open = true;
             gate.opened.notify_all();
         }
-        let give_up = Instant::now() + gate.timeout;
+        // A timeout too long to represent (`Duration::MAX`) never gives up.
+        let give_up = Instant::now().checked_add(gate.timeout);
         while !state.open {
+            let Some(give_up) = give_up else {
+                state = gate.opened.wait(state).unwrap_or_else(|p| p.into_inner());
+                continue;
+            };
             let left = give_up.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 state.open = true;

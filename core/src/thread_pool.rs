@@ -201,6 +201,19 @@ impl ThreadPoolExecutor {
     pub fn worker_count(&self) -> usize {
         self.pool.queue.lock().active
     }
+
+    /// How many workers are idle now, blocked waiting for a task. The next submission goes to one
+    /// of them rather than to a new thread. A worker whose task just finished becomes idle a moment
+    /// after its future is done (it may still be returning from the task).
+    ///
+    /// ```
+    /// use concurrent::ThreadPoolExecutor;
+    /// let pool = ThreadPoolExecutor::new(4);
+    /// assert_eq!(pool.idle_workers(), 0); // no worker has started yet
+    /// ```
+    pub fn idle_workers(&self) -> usize {
+        self.pool.queue.lock().idle
+    }
 }
 
 impl Pool {

@@ -1,8 +1,8 @@
 //! [`wait`]: block until some or all of a group of futures are done.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::sync::Arc;
+use crate::sync::{self, Arc};
 use crate::waitable::{Waitable, dedup};
 use crate::waiter::Waiter;
 
@@ -47,7 +47,7 @@ where
     W: Waitable,
     I: IntoIterator<Item = W>,
 {
-    let deadline = timeout.map(|timeout| Instant::now() + timeout);
+    let deadline = timeout.and_then(sync::deadline_after);
     let items = dedup(futures);
     let waiter = Arc::new(Waiter::new());
     let mut seen = Seen::new(items.len());
