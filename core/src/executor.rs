@@ -76,8 +76,9 @@ pub trait Executor {
     /// (by default twice [`max_workers`](Executor::max_workers)) are in flight, and items are
     /// pulled from `items` only as results are consumed (Python 3.14's `buffersize`). An item whose
     /// task panicked yields `Err` at its position and the iteration goes on. With
-    /// [`timeout`](Map::timeout), the deadline counts from this call. Dropping the iterator cancels
-    /// the tasks that have not started.
+    /// [`timeout`](Map::timeout), the deadline counts from this call. Like every Rust iterator it
+    /// does nothing until it is iterated: the first tasks are submitted by the first `next()`, so
+    /// iterate right away. Dropping the iterator cancels the tasks that have not started.
     ///
     /// ```
     /// use concurrent::{Executor, ThreadPoolExecutor};

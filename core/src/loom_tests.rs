@@ -112,3 +112,31 @@ fn shutdown_with_cancel_against_submit_loses_no_future() {
         }
     });
 }
+
+#[test]
+fn a_waiter_hears_of_a_completion_before_anyone_can_see_it_done() {
+    // Thread B reacts to `first` being done by failing `second`. If waiters were told after the
+    // future was visibly done, `wait(FirstException)` could hear of `second` first and report the
+    // already-finished `first` as not done.
+    loom::model(|| {
+        let (first_promise, first) = Promise::new();
+        let (second_promise, second) = Promise::<u8>::new();
+        let first = Arc::new(first);
+        let completer = thread::spawn(move || first_promise.set_result(1u8));
+        let reactor = {
+            let first = Arc::clone(&first);
+            thread::spawn(move || {
+                first.wait();
+                second_promise.set_error(Error::Broken("reacting".into()));
+            })
+        };
+        let (done, not_done) = wait([&*first, &second], None, ReturnWhen::FirstException);
+        assert_eq!(
+            (done.len(), not_done.len()),
+            (2, 0),
+            "a done future was reported not done"
+        );
+        completer.join().unwrap();
+        reactor.join().unwrap();
+    });
+}
