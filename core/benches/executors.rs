@@ -34,7 +34,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use concurrent::{CpuPoolExecutor, Executor, ThreadPoolExecutor};
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 
 /// Threads per pool: the benchmark machine has 2 cores, and every pool gets the same number.
 const THREADS: usize = 2;
@@ -130,6 +132,9 @@ fn throughput(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("throughput/100k_tasks");
     group.throughput(Throughput::Elements(TASKS));
+    // Iterations take milliseconds (seconds for `std_thread`): flat sampling, the same number of
+    // iterations in every sample, keeps the group's run time bounded.
+    group.sampling_mode(SamplingMode::Flat);
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(8));
     group.bench_function(BenchmarkId::from_parameter("thread_pool"), |b| {
@@ -150,10 +155,11 @@ fn throughput(c: &mut Criterion) {
             assert_eq!(total, expected);
         });
     });
-    // One OS thread per task costs tens of microseconds: about 2 s per iteration, so few samples.
+    // One OS thread per task costs tens of microseconds, seconds per iteration: the fewest samples
+    // criterion allows, one iteration each (criterion warns that it needs longer: expected).
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
-    group.measurement_time(Duration::from_secs(20));
+    group.measurement_time(Duration::from_secs(30));
     group.bench_function(BenchmarkId::from_parameter("std_thread"), |b| {
         b.iter(|| {
             let (sender, receiver) = mpsc::channel();

@@ -39,7 +39,7 @@ pub struct CpuPoolExecutor {
 }
 
 struct Inner {
-    /// Our own FIFO of submitted jobs: rayon runs `run_one` once per submission, and
+    /// Our own FIFO of submitted jobs: at most `threads` rayon jobs drain it, and
     /// `shutdown(cancel_futures)` finds every unstarted job here.
     queue: Queue,
     /// Threads that have started (and run the initializer) and exited, so building the pool can
@@ -245,12 +245,11 @@ impl CpuPoolExecutor {
 }
 
 impl Inner {
-    /// Runs the oldest queued job, if shutdown did not cancel it; one call per submission.
-    fn run_one(&self) {
-        if let Some(job) = self.queue.try_pop() {
+    /// Runs queued jobs until the queue is empty; at most `threads` drainers run at once.
+    fn drain(&self) {
+        while let Some(job) = self.queue.pop_or_retire() {
             job.run();
         }
-        self.queue.finish_one();
     }
 }
 
@@ -261,19 +260,28 @@ impl Executor for CpuPoolExecutor {
         T: Send + 'static,
     {
         let (promise, future) = Promise::new();
+        let threads = self.threads;
+        let mut spawn = false;
         let pushed = self
             .inner
             .queue
-            .push(Box::new(Task { promise, task }), |state| state.active += 1);
+            .push(Box::new(Task { promise, task }), |state| {
+                if state.active < threads {
+                    state.active += 1;
+                    spawn = true;
+                }
+            });
         if let Err((job, error)) = pushed {
             job.cancel();
             return Err(error);
         }
-        let inner = Arc::clone(&self.inner);
-        match &self.pool {
-            Some(pool) => pool.spawn(move || inner.run_one()),
-            // Unreachable in practice: without a pool the queue is broken and refused the push.
-            None => inner.run_one(),
+        if spawn {
+            let inner = Arc::clone(&self.inner);
+            match &self.pool {
+                Some(pool) => pool.spawn(move || inner.drain()),
+                // Unreachable in practice: without a pool the queue is broken and refused the push.
+                None => inner.drain(),
+            }
         }
         Ok(future)
     }

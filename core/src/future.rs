@@ -40,6 +40,8 @@ struct State<T> {
     /// wait on `done` until it is back (the value is never shared, so `T` need not be `Sync`).
     lent: bool,
     failed: bool,
+    /// Threads blocked on `done`: without any, completing skips the wake-up system call.
+    sleepers: u32,
     callbacks: Vec<Callback<T>>,
     waiters: Vec<(Arc<Waiter>, usize)>,
 }
@@ -57,6 +59,7 @@ impl<T> Shared<T> {
                 outcome: None,
                 lent: false,
                 failed: false,
+                sleepers: 0,
                 callbacks: Vec::new(),
                 waiters: Vec::new(),
             }),
@@ -91,8 +94,11 @@ impl<T> Shared<T> {
                 // Waiters hear of it under our lock, so nobody can see the future done before
                 // they do (lock order: future, then waiter).
                 notify_waiters(std::mem::take(&mut state.waiters), false);
+                let wake = state.sleepers > 0;
                 drop(state);
-                self.done.notify_all();
+                if wake {
+                    self.done.notify_all();
+                }
                 for callback in callbacks {
                     run_callback(callback, Err(&Error::Cancelled));
                 }
@@ -123,8 +129,11 @@ impl<T> Shared<T> {
                 // they do: whoever reacts to this completion finds `wait` and `as_completed`
                 // already told (lock order: future, then waiter).
                 notify_waiters(std::mem::take(&mut state.waiters), failed);
+                let wake = state.sleepers > 0;
                 drop(state);
-                self.done.notify_all();
+                if wake {
+                    self.done.notify_all();
+                }
                 return;
             }
             let callbacks = std::mem::take(&mut state.callbacks);
@@ -142,8 +151,10 @@ impl<T> Shared<T> {
             if matches!(state.status, Status::Finished | Status::Cancelled) {
                 return true;
             }
+            state.sleepers += 1;
             let (guard, timed_out) = sync::wait_until(&self.done, state, deadline);
             state = guard;
+            state.sleepers -= 1;
             if timed_out {
                 return matches!(state.status, Status::Finished | Status::Cancelled);
             }
@@ -154,7 +165,9 @@ impl<T> Shared<T> {
     fn lock_outcome(&self) -> sync::MutexGuard<'_, State<T>> {
         let mut state = sync::lock(&self.state);
         while state.lent {
+            state.sleepers += 1;
             state = self.done.wait(state).unwrap_or_else(|p| p.into_inner());
+            state.sleepers -= 1;
         }
         state
     }
@@ -185,8 +198,11 @@ impl<T> Shared<T> {
         let mut state = sync::lock(&self.state);
         state.outcome = Some(outcome);
         state.lent = false;
+        let wake = state.sleepers > 0;
         drop(state);
-        self.done.notify_all();
+        if wake {
+            self.done.notify_all();
+        }
     }
 }
 
