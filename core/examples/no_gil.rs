@@ -9,6 +9,9 @@
 //! shared state. In Python, threads would take turns on the GIL and finish no sooner than one
 //! thread; here both pools should approach the number of cores.
 
+// xtask-check-args: 20000
+// (`cargo xtask check` runs every example in a debug build: the small limit keeps it quick.)
+
 use std::ops::Range;
 use std::time::{Duration, Instant};
 

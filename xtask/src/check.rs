@@ -389,9 +389,10 @@ fn check_examples(root: &Path) -> Result<String> {
     cargo(root, &["build", "-q", "-p", "concurrent", "--examples"])?;
     for name in &names {
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let source = std::fs::read_to_string(dir.join(format!("{name}.rs")))?;
         command
-            .args(["run", "-q", "-p", "concurrent", "--example", name])
-            .env("QUICK", "1")
+            .args(["run", "-q", "-p", "concurrent", "--example", name, "--"])
+            .args(check_args(&source))
             .current_dir(root);
         let outcome = process::run(command, EXAMPLE_LIMIT, process::NO_CAP)?;
         if outcome.timed_out() {
@@ -405,6 +406,16 @@ fn check_examples(root: &Path) -> Result<String> {
         }
     }
     Ok(format!("{} examples", names.len()))
+}
+
+/// The arguments an example asks `cargo xtask check` to run it with, from a
+/// `// xtask-check-args: ...` line (for examples whose default run is a long measurement).
+fn check_args(source: &str) -> Vec<&str> {
+    source
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("// xtask-check-args:"))
+        .map(|args| args.split_whitespace().collect())
+        .unwrap_or_default()
 }
 
 fn check_book_builds(root: &Path) -> Result<String> {
@@ -424,6 +435,17 @@ fn check_book_builds(root: &Path) -> Result<String> {
         .collect();
     if !warnings.is_empty() {
         bail!("`mdbook build docs` warned:\n{}", warnings.join("\n"));
+    }
+    // The book's `compile_fail` snippets must still fail to compile (the rest is `ignore`:
+    // included from files that cargo compiles and this check runs).
+    let mut test = Command::new("mdbook");
+    test.arg("test").arg(root.join("docs"));
+    let outcome = process::run(test, COMMAND_LIMIT, process::NO_CAP)?;
+    if !outcome.success() {
+        bail!(
+            "`mdbook test docs` failed:\n{}",
+            process::tail(&outcome.combined(), 30)
+        );
     }
     Ok(String::new())
 }

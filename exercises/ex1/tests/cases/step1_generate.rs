@@ -1,0 +1,173 @@
+//! Step 1: reproducible random text, and files made of it.
+
+use ex1::{WORDS, generate_files, write_random_text};
+
+use crate::support::{temp_dir, within};
+
+fn random_text(seed: u64, len: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_random_text(&mut out, seed, len).expect("writing to a Vec cannot fail");
+    out
+}
+
+#[test]
+fn writes_exactly_the_asked_length() {
+    within("write_random_text of several lengths", || {
+        for len in [0, 1, 2, 7, 100, 4_096, 100_003] {
+            let text = random_text(1, len);
+            assert_eq!(
+                text.len() as u64,
+                len,
+                "write_random_text(_, 1, {len}) wrote {} bytes: cut the last word to hit the length exactly",
+                text.len()
+            );
+        }
+    });
+}
+
+#[test]
+fn the_same_seed_gives_the_same_text() {
+    within("write_random_text twice with one seed", || {
+        assert_eq!(
+            random_text(42, 10_000),
+            random_text(42, 10_000),
+            "two calls with seed 42 gave different text: seed the generator with `seed` (no \
+             thread_rng, no clock)"
+        );
+        assert_ne!(
+            random_text(42, 10_000),
+            random_text(43, 10_000),
+            "seeds 42 and 43 gave the same text: the seed must change the words"
+        );
+    });
+}
+
+#[test]
+fn a_shorter_text_is_a_prefix_of_a_longer_one() {
+    let long = random_text(5, 20_000);
+    let short = random_text(5, 1_234);
+    assert_eq!(
+        short[..],
+        long[..1_234],
+        "with one seed, the first 1,234 bytes should not depend on the length asked"
+    );
+}
+
+#[test]
+fn text_is_words_from_the_list() {
+    let text = random_text(7, 50_000);
+    let text = String::from_utf8(text).expect("the text should be plain ASCII words");
+    assert!(
+        text.bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte == b' ' || byte == b'\n'),
+        "only lowercase words, spaces and newlines are expected"
+    );
+    assert!(
+        text.contains('\n'),
+        "50,000 bytes with no newline: put a newline instead of a space now and then, so the text has lines"
+    );
+    let words: Vec<&str> = text.split_whitespace().collect();
+    // The last word may be cut short.
+    for word in &words[..words.len() - 1] {
+        assert!(
+            WORDS.contains(word),
+            "`{word}` is not in WORDS: separate the words with exactly one space or newline"
+        );
+    }
+    let mut distinct = words.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert!(
+        distinct.len() >= WORDS.len() / 2,
+        "only {} different words in 50,000 bytes: pick each word at random from all of WORDS",
+        distinct.len()
+    );
+}
+
+#[test]
+fn generates_the_files_in_the_folder() {
+    let dir = temp_dir();
+    let folder = dir.path().join("made/by/generate_files");
+    let paths = within("generate_files of 4 files", move || {
+        generate_files(&folder, 4, 3_000, 9).map(|paths| (folder, paths))
+    });
+    let (folder, paths) = paths.expect("generate_files should create the folder and the files");
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| {
+            path.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "file_000.txt",
+            "file_001.txt",
+            "file_002.txt",
+            "file_003.txt"
+        ],
+        "name the files file_000.txt, file_001.txt... and return them in order"
+    );
+    for (index, path) in paths.iter().enumerate() {
+        assert_eq!(
+            path.parent(),
+            Some(folder.as_path()),
+            "{} should be inside the folder given",
+            path.display()
+        );
+        let contents = std::fs::read(path).expect("each returned path should be a file");
+        assert_eq!(
+            contents,
+            random_text(9 + index as u64, 3_000),
+            "file {index} should hold write_random_text(_, seed + {index}, size)"
+        );
+    }
+}
+
+#[test]
+fn generating_again_gives_the_same_files() {
+    let dir = temp_dir();
+    let folder = dir.path().to_owned();
+    let (first, second) = within("generate_files twice", move || {
+        let read = |paths: Vec<std::path::PathBuf>| {
+            paths
+                .iter()
+                .map(|path| std::fs::read(path).expect("a generated file"))
+                .collect::<Vec<_>>()
+        };
+        let first = read(generate_files(&folder, 3, 1_000, 1).expect("generate_files"));
+        let second = read(generate_files(&folder, 3, 1_000, 1).expect("generate_files again"));
+        (first, second)
+    });
+    assert_eq!(first, second, "the same seed must give the same files");
+    assert_ne!(
+        first[0], first[1],
+        "two files of one batch are identical: give each file its own seed (seed + index)"
+    );
+}
+
+#[test]
+fn zero_files_and_empty_files() {
+    let dir = temp_dir();
+    let folder = dir.path().to_owned();
+    let (none, empty) = within(
+        "generate_files of 0 files, then of empty files",
+        move || {
+            (
+                generate_files(&folder, 0, 1_000, 1).expect("0 files is not an error"),
+                generate_files(&folder, 2, 0, 1).expect("empty files are not an error"),
+            )
+        },
+    );
+    assert!(none.is_empty(), "asked for 0 files, got {none:?}");
+    assert_eq!(empty.len(), 2);
+    for path in &empty {
+        let len = std::fs::metadata(path)
+            .expect("an empty file should exist")
+            .len();
+        assert_eq!(len, 0, "{} should be empty (size 0)", path.display());
+    }
+}

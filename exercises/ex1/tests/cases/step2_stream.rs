@@ -1,0 +1,163 @@
+//! Step 2: compress_reader, gzip from any reader to any writer, streaming.
+
+use std::io;
+use std::sync::atomic::Ordering;
+
+use ex1::compress_reader;
+
+use crate::support::{
+    BadDisk, ENOUGH, Flow, FullDisk, HugeReader, MIB, StopWriter, gunzip, members, text, within,
+};
+
+fn compress(data: &[u8], level: u32) -> (u64, Vec<u8>) {
+    let mut out = Vec::new();
+    let read = compress_reader(data, &mut out, level).expect("compressing into a Vec cannot fail");
+    (read, out)
+}
+
+#[test]
+fn round_trip() {
+    let source = text(1, 100_000);
+    let (read, compressed) = within("compress_reader of 100 KB", move || compress(&source, 6));
+    assert_eq!(
+        read, 100_000,
+        "compress_reader should return the number of bytes read (io::copy returns it)"
+    );
+    let back = gunzip(&compressed).unwrap_or_else(|error| {
+        panic!("{error}: wrap the writer in flate2's GzEncoder and call finish() at the end")
+    });
+    assert!(
+        back == text(1, 100_000),
+        "decompressing the output does not give the input back ({} bytes instead of 100,000)",
+        back.len()
+    );
+    assert!(
+        compressed.len() < 50_000,
+        "100 KB of text became {} bytes: is it compressed at all?",
+        compressed.len()
+    );
+}
+
+#[test]
+fn one_gzip_member() {
+    let (_, compressed) = compress(&text(2, 10_000), 6);
+    let members = members(&compressed).unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        members.len(),
+        1,
+        "compress_reader should write exactly one gzip stream (one member), not {}",
+        members.len()
+    );
+}
+
+#[test]
+fn empty_input() {
+    let (read, compressed) = compress(&[], 6);
+    assert_eq!(read, 0);
+    assert!(
+        !compressed.is_empty(),
+        "an empty input still gives a gzip stream (header and trailer, about 20 bytes), not nothing"
+    );
+    assert_eq!(
+        gunzip(&compressed).unwrap_or_else(|error| panic!("{error}")),
+        b"",
+        "the gzip stream of an empty input decompresses to nothing"
+    );
+}
+
+#[test]
+fn the_level_is_used() {
+    let source = text(3, 200_000);
+    let sizes = within("compress_reader at levels 0, 1 and 9", move || {
+        [0, 1, 9].map(|level| compress(&source, level).1.len())
+    });
+    let [stored, fast, best] = sizes;
+    assert!(
+        stored > 200_000,
+        "level 0 stores without compressing, so the output ({stored} bytes) is a bit larger than the 200,000 input bytes: pass the level to the encoder (flate2::Compression::new(level))"
+    );
+    assert!(
+        best < fast,
+        "level 9 ({best} bytes) should beat level 1 ({fast} bytes)"
+    );
+}
+
+#[test]
+fn every_level_round_trips() {
+    within("compress_reader at every level", || {
+        let source = text(4, 30_000);
+        for level in 0..=9 {
+            let (_, compressed) = compress(&source, level);
+            assert_eq!(
+                gunzip(&compressed).unwrap_or_else(|error| panic!("level {level}: {error}")),
+                source,
+                "level {level} does not round-trip"
+            );
+        }
+    });
+}
+
+#[test]
+fn a_failing_writer_is_an_error() {
+    let outcome = within("compress_reader into a full disk", || {
+        let mut disk = FullDisk {
+            capacity: 10,
+            accepted: Vec::new(),
+        };
+        compress_reader(&text(5, 2_000)[..], &mut disk, 6)
+    });
+    let error = outcome.expect_err(
+        "the writer failed, but compress_reader returned Ok: call encoder.finish() and pass its \
+         error on with `?` (letting the encoder drop hides the error of the last write)",
+    );
+    assert_eq!(
+        error.kind(),
+        io::ErrorKind::StorageFull,
+        "return the writer's own error, unchanged: {error}"
+    );
+}
+
+#[test]
+fn a_failing_reader_is_an_error() {
+    let outcome = within("compress_reader from a bad disk", || {
+        compress_reader(BadDisk::new(50_000), Vec::new(), 6)
+    });
+    let error = outcome.expect_err("the reader failed, but compress_reader returned Ok");
+    assert!(
+        error.to_string().contains("bad sector"),
+        "return the reader's own error, unchanged: got `{error}`"
+    );
+}
+
+// ANCHOR: streaming
+#[test]
+fn streams_a_terabyte_with_bounded_memory() {
+    // A 1 TiB input that exists only as it is read. Reading it all into memory first would need a
+    // terabyte: the reader fails after 16 MiB read with nothing written. The writer ends the test
+    // with an error once 32 MiB have flowed through.
+    let flow = Flow::new();
+    let (reader, writer) = (
+        HugeReader::new(1 << 40, 16 * MIB, flow.clone()),
+        StopWriter::new(32 * MIB, flow.clone()),
+    );
+    let outcome = within("compress_reader of a 1 TiB stream", move || {
+        compress_reader(reader, writer, 6)
+    });
+    assert!(
+        !flow.slurp_detected.load(Ordering::SeqCst),
+        "16 MiB were read before a single byte was written: compress_reader collects the input \
+         instead of streaming it; copy it a buffer at a time with io::copy(&mut reader, &mut encoder)"
+    );
+    let error = outcome.expect_err("the writer failed on purpose: compress_reader must say so");
+    assert!(
+        error.to_string().contains(ENOUGH),
+        "expected the writer's error `{ENOUGH}`, got `{error}`"
+    );
+    let first = flow.read_at_first_write.load(Ordering::SeqCst);
+    assert!(
+        first <= 8 * MIB,
+        "{} MiB were read before the first byte was written: output should flow while reading",
+        first / MIB
+    );
+}
+// ANCHOR_END: streaming

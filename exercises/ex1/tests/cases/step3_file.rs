@@ -1,0 +1,223 @@
+//! Step 3: compress_file, written to a temporary name and renamed; gz_path; the sequential
+//! baseline.
+
+use std::path::{Path, PathBuf};
+
+use ex1::{CompressError, compress_file, compress_files_sequential, gz_path};
+
+use crate::support::{
+    MIB, gunzip_file, gz_of, names_in, peak_memory, temp_dir, text, text_files, within, write_file,
+};
+
+#[test]
+fn the_output_name_appends_gz() {
+    assert_eq!(
+        gz_path(Path::new("data/notes.txt")),
+        PathBuf::from("data/notes.txt.gz"),
+        "append .gz to the whole name, as gzip does: notes.txt becomes notes.txt.gz"
+    );
+    assert_eq!(gz_path(Path::new("archive")), PathBuf::from("archive.gz"));
+}
+
+#[test]
+fn compresses_a_file_next_to_it() {
+    let dir = temp_dir();
+    let source = text(1, 50_000);
+    let input = write_file(dir.path(), "notes.txt", &source);
+    let task_input = input.clone();
+    let report = within("compress_file of 50 KB", move || {
+        compress_file(&task_input, 6)
+    })
+    .unwrap_or_else(|error| panic!("compress_file failed on a readable file: {error}"));
+    let output = gz_of(&input);
+    assert_eq!(
+        report.input, input,
+        "report.input is the file that was read"
+    );
+    assert_eq!(report.output, output, "report.output is gz_path(input)");
+    assert_eq!(
+        gunzip_file(&output),
+        source,
+        "{} does not decompress to the original",
+        output.display()
+    );
+    assert_eq!(
+        report.original_size, 50_000,
+        "original_size is the number of bytes read"
+    );
+    let on_disk = std::fs::metadata(&output)
+        .map(|meta| meta.len())
+        .unwrap_or(0);
+    assert_eq!(
+        report.compressed_size, on_disk,
+        "compressed_size should be the size of the .gz file on disk"
+    );
+    assert_eq!(
+        names_in(dir.path()),
+        ["notes.txt", "notes.txt.gz"],
+        "only the .gz should be added to the folder: is a temporary file left behind?"
+    );
+}
+
+#[test]
+fn an_empty_file() {
+    let dir = temp_dir();
+    let input = write_file(dir.path(), "empty.txt", b"");
+    let task_input = input.clone();
+    let report = within("compress_file of an empty file", move || {
+        compress_file(&task_input, 6)
+    })
+    .unwrap_or_else(|error| panic!("an empty file is not an error: {error}"));
+    assert_eq!(report.original_size, 0);
+    assert!(
+        report.compressed_size > 0,
+        "even an empty file gets a gzip header and trailer"
+    );
+    assert_eq!(gunzip_file(&gz_of(&input)), b"");
+}
+
+#[test]
+fn a_missing_file_is_an_error_that_names_it() {
+    let dir = temp_dir();
+    let missing = dir.path().join("no-such-file.txt");
+    let task_missing = missing.clone();
+    let outcome = within("compress_file of a missing file", move || {
+        compress_file(&task_missing, 6)
+    });
+    let error = outcome.expect_err("a missing file must give an Err");
+    assert!(
+        matches!(&error, CompressError::Io { path, .. } if path == &missing),
+        "expected CompressError::Io naming {}, got {error:?}",
+        missing.display()
+    );
+    assert_eq!(error.path(), missing);
+    assert!(
+        error.to_string().contains("no-such-file.txt"),
+        "the message should name the file: `{error}`"
+    );
+    assert!(
+        names_in(dir.path()).is_empty(),
+        "nothing should be written for a missing input, found {:?}",
+        names_in(dir.path())
+    );
+}
+
+// ANCHOR: no_truncated_gz
+#[test]
+fn a_failure_halfway_leaves_no_gz() {
+    // A folder opens like a file on Linux, then fails on the first read: the failure comes after
+    // the output was started.
+    let dir = temp_dir();
+    let input = dir.path().join("folder");
+    std::fs::create_dir(&input).expect("cannot create a test folder");
+    let task_input = input.clone();
+    let outcome = within("compress_file of a folder", move || {
+        compress_file(&task_input, 6)
+    });
+    let error = outcome.expect_err("a folder cannot be compressed: that must be an Err");
+    assert_eq!(error.path(), input, "the error should name the input");
+    assert_eq!(
+        names_in(dir.path()),
+        ["folder"],
+        "after a failure no .gz (nor a temporary file) may be left: write to a tempfile::NamedTempFile \
+         in the same folder and persist() it to the .gz name only once it is complete"
+    );
+}
+
+#[test]
+fn a_failure_keeps_the_previous_gz() {
+    let dir = temp_dir();
+    let input = dir.path().join("folder");
+    std::fs::create_dir(&input).expect("cannot create a test folder");
+    let previous = write_file(dir.path(), "folder.gz", b"the previous archive");
+    let task_input = input.clone();
+    let outcome = within("compress_file of a folder", move || {
+        compress_file(&task_input, 6)
+    });
+    assert!(outcome.is_err(), "a folder cannot be compressed");
+    assert_eq!(
+        std::fs::read(&previous).ok().as_deref(),
+        Some(&b"the previous archive"[..]),
+        "a failed run destroyed the existing .gz: write elsewhere and rename only on success"
+    );
+}
+// ANCHOR_END: no_truncated_gz
+
+#[test]
+fn replaces_an_old_gz() {
+    let dir = temp_dir();
+    let input = write_file(dir.path(), "notes.txt", &text(2, 5_000));
+    write_file(dir.path(), "notes.txt.gz", b"stale");
+    let task_input = input.clone();
+    within("compress_file over an old .gz", move || {
+        compress_file(&task_input, 6)
+    })
+    .unwrap_or_else(|error| panic!("an existing .gz is replaced, not an error: {error}"));
+    assert_eq!(gunzip_file(&gz_of(&input)), text(2, 5_000));
+}
+
+#[test]
+fn a_big_file_with_bounded_memory() {
+    // 256 MiB of zeros in a sparse file (it takes no disk space). Reading it whole would raise the
+    // peak memory of the test process by 256 MiB; streaming keeps it flat.
+    let dir = temp_dir();
+    let input = dir.path().join("big.bin");
+    std::fs::File::create(&input)
+        .and_then(|file| file.set_len(256 * MIB))
+        .expect("cannot create a sparse test file");
+    let task_input = input.clone();
+    let before = peak_memory();
+    let report = within("compress_file of 256 MiB", move || {
+        compress_file(&task_input, 6)
+    })
+    .unwrap_or_else(|error| panic!("compressing a big file failed: {error}"));
+    if let (Some(before), Some(after)) = (before, peak_memory()) {
+        assert!(
+            after < before + 64 * MIB,
+            "compressing 256 MiB raised the peak memory by {} MiB: stream the file through a \
+             BufReader with io::copy instead of reading it whole",
+            (after - before) / MIB
+        );
+    }
+    assert_eq!(report.original_size, 256 * MIB);
+    let compressed = std::fs::read(gz_of(&input)).expect("the .gz should exist");
+    let mut decoder = flate2::read::MultiGzDecoder::new(&compressed[..]);
+    // Decoding checks the CRC of the contents: a valid stream of the right length is the file.
+    let length = std::io::copy(&mut decoder, &mut std::io::sink())
+        .unwrap_or_else(|error| panic!("the .gz of the big file is not valid: {error}"));
+    assert_eq!(length, 256 * MIB, "the .gz should hold 256 MiB");
+}
+
+#[test]
+fn sequential_keeps_order_and_isolates_failures() {
+    let dir = temp_dir();
+    let mut paths = text_files(dir.path(), 3, 20_000);
+    let missing = dir.path().join("missing.txt");
+    paths.insert(1, missing.clone());
+    let task_paths = paths.clone();
+    let results = within("compress_files_sequential of 4 files", move || {
+        compress_files_sequential(&task_paths, 6)
+    });
+    assert_eq!(results.len(), 4, "one result per path");
+    for (path, result) in paths.iter().zip(&results) {
+        if path == &missing {
+            let error = result.as_ref().expect_err("the missing file should fail");
+            assert_eq!(error.path(), missing);
+        } else {
+            let report = result.as_ref().unwrap_or_else(|error| {
+                panic!(
+                    "{} should be compressed despite the missing file: {error}",
+                    path.display()
+                )
+            });
+            assert_eq!(
+                &report.input, path,
+                "results must be in the order of the paths"
+            );
+            assert_eq!(
+                gunzip_file(&report.output),
+                std::fs::read(path).unwrap_or_default()
+            );
+        }
+    }
+}

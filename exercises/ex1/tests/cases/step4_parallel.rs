@@ -1,0 +1,193 @@
+//! Step 4: compress_files on an executor. Parallelism is witnessed, never timed: the executor is
+//! wrapped in a counter that holds each task at a gate until two of them run at once.
+
+use std::time::Duration;
+
+use concurrent::testing::CountingExecutor;
+use concurrent::{CpuPoolExecutor, Executor, ThreadPoolExecutor};
+use ex1::{CompressError, compress_files};
+
+use crate::support::{gunzip_file, gz_of, names_in, temp_dir, text_files, within, write_file};
+
+fn no_progress(_done: usize, _total: usize) {}
+
+#[test]
+fn every_file_round_trips() {
+    let dir = temp_dir();
+    let paths = text_files(dir.path(), 6, 30_000);
+    let task_paths = paths.clone();
+    let results = within("compress_files of 6 files on 2 workers", move || {
+        compress_files(&CpuPoolExecutor::new(2), &task_paths, 6, no_progress)
+    });
+    assert_eq!(
+        results.len(),
+        6,
+        "one result per input file, got {}",
+        results.len()
+    );
+    for (path, result) in paths.iter().zip(&results) {
+        let report = result
+            .as_ref()
+            .unwrap_or_else(|error| panic!("{} should compress: {error}", path.display()));
+        assert_eq!(
+            &report.input, path,
+            "results must come back in the order of the paths, whatever order the tasks finish in"
+        );
+        assert_eq!(report.output, gz_of(path));
+        assert!(
+            gunzip_file(&report.output) == std::fs::read(path).unwrap_or_default(),
+            "{} does not decompress to its source",
+            report.output.display()
+        );
+    }
+}
+
+#[test]
+fn a_bad_file_fails_alone() {
+    let dir = temp_dir();
+    let mut paths = text_files(dir.path(), 4, 10_000);
+    let missing = dir.path().join("missing.txt");
+    let folder = dir.path().join("a-folder");
+    std::fs::create_dir(&folder).expect("cannot create a test folder");
+    paths.insert(1, missing.clone());
+    paths.insert(3, folder.clone());
+    let task_paths = paths.clone();
+    let results = within(
+        "compress_files with a missing file and a folder",
+        move || compress_files(&ThreadPoolExecutor::new(2), &task_paths, 6, no_progress),
+    );
+    assert_eq!(
+        results.len(),
+        paths.len(),
+        "one result per path, failures included"
+    );
+    for (path, result) in paths.iter().zip(&results) {
+        if path == &missing || path == &folder {
+            let error = result
+                .as_ref()
+                .expect_err("a missing file or a folder should give an Err in its own slot");
+            assert_eq!(
+                error.path(),
+                path,
+                "each error must name its own file (results in input order)"
+            );
+            assert!(
+                error
+                    .to_string()
+                    .contains(&*path.file_name().unwrap_or_default().to_string_lossy()),
+                "the message should name the file: `{error}`"
+            );
+        } else {
+            let report = result.as_ref().unwrap_or_else(|error| {
+                panic!(
+                    "{} should be compressed although other files failed: {error}",
+                    path.display()
+                )
+            });
+            assert_eq!(&report.input, path, "results must be in input order");
+            assert!(gz_of(path).is_file());
+        }
+    }
+    let names = names_in(dir.path());
+    assert!(
+        !names.contains(&"missing.txt.gz".to_owned()) && !names.contains(&"a-folder.gz".to_owned()),
+        "no .gz may be left for the inputs that failed: {names:?}"
+    );
+}
+
+#[test]
+fn empty_files_and_no_files() {
+    let dir = temp_dir();
+    let empty = vec![
+        write_file(dir.path(), "a.txt", b""),
+        write_file(dir.path(), "b.txt", b""),
+    ];
+    let (none, results) = within(
+        "compress_files of 0 files, then of empty files",
+        move || {
+            let pool = ThreadPoolExecutor::new(2);
+            (
+                compress_files(&pool, &[], 6, no_progress),
+                compress_files(&pool, &empty, 6, no_progress),
+            )
+        },
+    );
+    assert!(none.is_empty(), "no input files, no results");
+    for result in &results {
+        let report = result
+            .as_ref()
+            .unwrap_or_else(|error| panic!("an empty file is not an error: {error}"));
+        assert_eq!(report.original_size, 0);
+        assert_eq!(gunzip_file(&report.output), b"");
+    }
+}
+
+// ANCHOR: witness
+#[test]
+fn the_files_really_run_in_parallel() {
+    let dir = temp_dir();
+    let paths = text_files(dir.path(), 4, 20_000);
+    let (pool, results) = within("compress_files on a gated 2-worker pool", move || {
+        let pool =
+            CountingExecutor::new(ThreadPoolExecutor::new(2)).with_gate(2, Duration::from_secs(3));
+        let results = compress_files(&pool, &paths, 6, no_progress);
+        (pool, results)
+    });
+    assert!(
+        results.iter().all(Result::is_ok),
+        "every file should compress: {results:?}"
+    );
+    assert!(
+        pool.submitted() >= 2,
+        "only {} task(s) reached the executor: submit one task per file",
+        pool.submitted()
+    );
+    assert!(
+        pool.max_in_flight() >= 2 && !pool.gate_timed_out(),
+        "the files were compressed one at a time (at most {} in flight): do you wait for each \
+         result before submitting the next file? Submit them all first, then collect",
+        pool.max_in_flight()
+    );
+}
+// ANCHOR_END: witness
+
+#[test]
+fn a_shut_down_executor_fails_each_file_without_panicking() {
+    let dir = temp_dir();
+    let paths = text_files(dir.path(), 3, 1_000);
+    let task_paths = paths.clone();
+    let results = within("compress_files on a shut-down executor", move || {
+        let pool = ThreadPoolExecutor::new(2);
+        pool.shutdown(true, false);
+        compress_files(&pool, &task_paths, 6, no_progress)
+    });
+    assert_eq!(
+        results.len(),
+        3,
+        "one result per path, even when nothing ran"
+    );
+    for (path, result) in paths.iter().zip(&results) {
+        match result {
+            Err(CompressError::Executor { path: named, .. }) => assert_eq!(named, path),
+            other => panic!(
+                "the executor refused the task for {}: expected CompressError::Executor naming it, got {other:?}",
+                path.display()
+            ),
+        }
+    }
+}
+
+#[test]
+fn works_on_any_executor() {
+    let dir = temp_dir();
+    let paths = text_files(dir.path(), 5, 5_000);
+    let results = within("compress_files on both executors", move || {
+        let on_threads = compress_files(&ThreadPoolExecutor::new(4), &paths, 1, no_progress);
+        let on_cores = compress_files(&CpuPoolExecutor::new(1), &paths, 9, no_progress);
+        [on_threads, on_cores]
+    });
+    for results in results {
+        assert_eq!(results.len(), 5);
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+    }
+}

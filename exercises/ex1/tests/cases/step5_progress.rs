@@ -1,0 +1,192 @@
+//! Step 5: progress reports as files finish, and the ratios.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use concurrent::{CpuPoolExecutor, ThreadPoolExecutor};
+use ex1::{CompressError, FileReport, Summary, compress_files, summarize};
+
+use crate::support::{temp_dir, text_files, within};
+
+/// Progress calls in the order they were made.
+type Calls = Arc<Mutex<Vec<(usize, usize)>>>;
+
+fn recorder() -> (Calls, impl Fn(usize, usize) + Send + Sync + 'static) {
+    let calls = Calls::default();
+    let record = Arc::clone(&calls);
+    let progress = move |done: usize, total: usize| {
+        if done == 1 {
+            // A slow first report: if two workers report at once without a lock, the second
+            // overtakes it and the counts come out of order.
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        record
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push((done, total));
+    };
+    (calls, progress)
+}
+
+fn calls_of(calls: &Calls) -> Vec<(usize, usize)> {
+    calls
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone()
+}
+
+/// Checks that `calls` are (1, total), (2, total) ... (total, total), in that order.
+fn assert_reports(calls: &Calls, total: usize) {
+    let got = calls_of(calls);
+    assert_eq!(
+        got.len(),
+        total,
+        "expected {total} progress calls, one per file (failed files included), got {got:?}"
+    );
+    let expected: Vec<(usize, usize)> = (1..=total).map(|done| (done, total)).collect();
+    assert_eq!(
+        got, expected,
+        "progress should report (1, {total}), (2, {total}) ... ({total}, {total}) in that order. \
+         Out of order? Two workers reported at the same time: count and call under one Mutex"
+    );
+}
+
+#[test]
+fn one_report_per_file_in_increasing_order() {
+    let dir = temp_dir();
+    let paths = text_files(dir.path(), 8, 20_000);
+    let (calls, progress) = recorder();
+    within("compress_files of 8 files with progress", move || {
+        compress_files(&ThreadPoolExecutor::new(4), &paths, 6, progress)
+    });
+    assert_reports(&calls, 8);
+}
+
+#[test]
+fn failures_are_reported_too() {
+    let dir = temp_dir();
+    let mut paths = text_files(dir.path(), 3, 5_000);
+    paths.push(dir.path().join("missing.txt"));
+    let (calls, progress) = recorder();
+    within(
+        "compress_files with a missing file and progress",
+        move || compress_files(&CpuPoolExecutor::new(2), &paths, 6, progress),
+    );
+    assert_reports(&calls, 4);
+}
+
+#[test]
+fn no_files_no_reports() {
+    let (calls, progress) = recorder();
+    let results = within("compress_files of no files", move || {
+        compress_files(&ThreadPoolExecutor::new(2), &[], 6, progress)
+    });
+    assert!(results.is_empty());
+    assert_eq!(
+        calls_of(&calls),
+        [],
+        "nothing to compress, nothing to report"
+    );
+}
+
+fn report(original_size: u64, compressed_size: u64) -> FileReport {
+    FileReport {
+        input: PathBuf::from("in.txt"),
+        output: PathBuf::from("in.txt.gz"),
+        original_size,
+        compressed_size,
+    }
+}
+
+#[test]
+fn the_ratio_of_a_file() {
+    assert_eq!(
+        report(3_000, 1_000).ratio(),
+        3.0,
+        "ratio = original_size / compressed_size: 3,000 bytes into 1,000 is 3.0"
+    );
+    assert_eq!(
+        report(100, 400).ratio(),
+        0.25,
+        "a file that grew has a ratio below 1"
+    );
+    assert_eq!(
+        report(0, 20).ratio(),
+        0.0,
+        "an empty file compresses to about 20 bytes: ratio 0"
+    );
+    assert_eq!(
+        report(5, 0).ratio(),
+        0.0,
+        "a compressed size of 0 would divide by zero: the ratio is 0.0 then"
+    );
+}
+
+#[test]
+fn summarize_adds_up_the_batch() {
+    let results: Vec<Result<FileReport, CompressError>> = vec![
+        Ok(report(4_000, 1_000)),
+        Err(CompressError::Io {
+            path: PathBuf::from("missing.txt"),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        }),
+        Ok(report(2_000, 1_000)),
+    ];
+    let summary = summarize(&results);
+    assert_eq!(
+        summary,
+        Summary {
+            compressed: 2,
+            failed: 1,
+            original_bytes: 6_000,
+            compressed_bytes: 2_000,
+            average_ratio: Some(3.0),
+        },
+        "average_ratio is the mean of the files' ratios, (4.0 + 2.0) / 2; failures count apart"
+    );
+    assert_eq!(
+        summary.overall_ratio(),
+        Some(3.0),
+        "overall_ratio = original_bytes / compressed_bytes = 6,000 / 2,000"
+    );
+    let skewed = summarize(&[Ok(report(9_000, 1_000)), Ok(report(100, 100))]);
+    assert_eq!(
+        skewed.average_ratio,
+        Some(5.0),
+        "average_ratio is the plain mean of per-file ratios (9.0 and 1.0)"
+    );
+    assert_eq!(
+        skewed.overall_ratio(),
+        Some(9_100.0 / 1_100.0),
+        "overall_ratio weighs files by size"
+    );
+}
+
+#[test]
+fn an_empty_batch_has_no_ratio() {
+    let summary = summarize(&[]);
+    assert_eq!(summary, Summary::default());
+    assert_eq!(summary.average_ratio, None, "no file, no average");
+    assert_eq!(
+        summary.overall_ratio(),
+        None,
+        "0 bytes compressed: no ratio"
+    );
+}
+
+#[test]
+fn text_compresses_well() {
+    let dir = temp_dir();
+    let paths = text_files(dir.path(), 4, 50_000);
+    let results = within("compress_files of 4 text files", move || {
+        compress_files(&CpuPoolExecutor::new(2), &paths, 6, |_, _| {})
+    });
+    let summary = summarize(&results);
+    assert_eq!(summary.compressed, 4);
+    let average = summary.average_ratio.unwrap_or_default();
+    assert!(
+        average > 2.0,
+        "text of 16 different words should shrink more than 2x at level 6, the average ratio is {average:.2}"
+    );
+}

@@ -1,0 +1,302 @@
+//! Shared by the step modules: a deadline for everything, test files in temporary folders, gzip
+//! decoding, and readers and writers that watch how the data flows.
+//!
+//! Nothing here calls the exercise: the tests of step 4 must not fail because step 1 is unsolved.
+
+#![allow(dead_code)] // each step module uses a different part
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use flate2::bufread::GzDecoder;
+use flate2::read::MultiGzDecoder;
+
+/// Runs a test body under a deadline, so a deadlock fails the test with a message instead of
+/// hanging `cargo test`.
+pub fn within<T: Send + 'static>(what: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
+    concurrent::testing::deadline(what, Duration::from_secs(20), body)
+}
+
+/// A fresh temporary folder, deleted when dropped.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("cannot create a temporary folder")
+}
+
+/// `len` bytes of text made of words, different for each `seed`: compressible like real text.
+/// Deliberately not the exercise's `write_random_text`, so later steps do not depend on step 1.
+pub fn text(seed: u64, len: usize) -> Vec<u8> {
+    const WORDS: [&str; 16] = [
+        "alpha", "beta", "gamma", "delta", "thread", "future", "pool", "crab", "gzip", "block",
+        "stream", "ratio", "task", "lock", "queue", "ferris",
+    ];
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        // xorshift64: tiny and good enough to make text.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(WORDS[(state % 16) as usize].as_bytes());
+        out.push(if state.is_multiple_of(11) {
+            b'\n'
+        } else {
+            b' '
+        });
+    }
+    out.truncate(len);
+    out
+}
+
+/// Writes `contents` to `dir/name` and returns the path.
+pub fn write_file(dir: &Path, name: &str, contents: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("cannot write a test file");
+    path
+}
+
+/// `count` text files `input_N.txt` of about `size` bytes each, all different.
+pub fn text_files(dir: &Path, count: usize, size: usize) -> Vec<PathBuf> {
+    (0..count)
+        .map(|index| {
+            write_file(
+                dir,
+                &format!("input_{index}.txt"),
+                &text(index as u64 + 1, size + index * 37),
+            )
+        })
+        .collect()
+}
+
+/// `path` with `.gz` appended (what the exercise's `gz_path` must give).
+pub fn gz_of(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".gz");
+    PathBuf::from(name)
+}
+
+/// Decompresses gzip data that may hold several members, or says why it is not valid gzip.
+pub fn gunzip(data: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    MultiGzDecoder::new(data)
+        .read_to_end(&mut out)
+        .map_err(|error| format!("not a valid gzip stream ({} bytes): {error}", data.len()))?;
+    Ok(out)
+}
+
+/// Decompresses the `.gz` file at `path`, with a message that says what is wrong.
+pub fn gunzip_file(path: &Path) -> Vec<u8> {
+    let data = std::fs::read(path).unwrap_or_else(|error| {
+        panic!("cannot read {}: {error} (was it written?)", path.display())
+    });
+    gunzip(&data).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+/// The decompressed contents of each gzip member of `data`, in order.
+pub fn members(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    let mut rest = data;
+    let mut members = Vec::new();
+    while !rest.is_empty() {
+        let mut decoder = GzDecoder::new(rest);
+        let mut member = Vec::new();
+        decoder
+            .read_to_end(&mut member)
+            .map_err(|error| format!("member {} is not valid gzip: {error}", members.len() + 1))?;
+        rest = decoder.into_inner();
+        members.push(member);
+    }
+    Ok(members)
+}
+
+/// The names in a folder, sorted.
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("cannot list the test folder")
+        .map(|entry| {
+            entry
+                .expect("cannot list the test folder")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// How the bytes flowed through a stream: what the reader handed out, when the first compressed
+/// byte reached the writer.
+#[derive(Debug, Default)]
+pub struct Flow {
+    /// Bytes the reader has handed out so far.
+    pub read: AtomicU64,
+    /// Bytes the writer has received so far.
+    pub written: AtomicU64,
+    /// `read` at the moment the writer received its first byte (u64::MAX: not yet).
+    pub read_at_first_write: AtomicU64,
+    /// Set when the reader saw too much read without any output.
+    pub slurp_detected: AtomicBool,
+}
+
+impl Flow {
+    pub fn new() -> Arc<Flow> {
+        Arc::new(Flow {
+            read_at_first_write: AtomicU64::new(u64::MAX),
+            ..Flow::default()
+        })
+    }
+}
+
+pub const MIB: u64 = 1024 * 1024;
+
+/// A reader of `len` bytes that repeats a short text (so it compresses fast) and never holds more
+/// than that text in memory: it stands for a file larger than memory. If `slurp_limit` bytes
+/// have been read while nothing was written yet, it fails: the data is being collected instead of
+/// streamed.
+pub struct HugeReader {
+    pattern: Vec<u8>,
+    position: u64,
+    len: u64,
+    slurp_limit: u64,
+    flow: Arc<Flow>,
+}
+
+impl HugeReader {
+    pub fn new(len: u64, slurp_limit: u64, flow: Arc<Flow>) -> HugeReader {
+        HugeReader {
+            pattern: text(7, 8 * 1024),
+            position: 0,
+            len,
+            slurp_limit,
+            flow,
+        }
+    }
+}
+
+impl Read for HugeReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.flow.written.load(Ordering::SeqCst) == 0 && self.position >= self.slurp_limit {
+            self.flow.slurp_detected.store(true, Ordering::SeqCst);
+            return Err(io::Error::other(format!(
+                "{} MiB were read and not a single byte was written yet: the input is being \
+                 collected in memory instead of streamed",
+                self.position / MIB
+            )));
+        }
+        let left = self.len - self.position;
+        let offset = (self.position % self.pattern.len() as u64) as usize;
+        let n = buf
+            .len()
+            .min(self.pattern.len() - offset)
+            .min(usize::try_from(left).unwrap_or(usize::MAX));
+        buf[..n].copy_from_slice(&self.pattern[offset..offset + n]);
+        self.position += n as u64;
+        self.flow.read.fetch_add(n as u64, Ordering::SeqCst);
+        Ok(n)
+    }
+}
+
+/// The message a [`StopWriter`] stops the stream with.
+pub const ENOUGH: &str = "enough: the test saw what it needed";
+
+/// A writer that records the flow and stops the stream (fails with [`ENOUGH`]) once the reader has
+/// handed out `stop_after` bytes: the test need not compress the whole huge input.
+pub struct StopWriter {
+    stop_after: u64,
+    flow: Arc<Flow>,
+}
+
+impl StopWriter {
+    pub fn new(stop_after: u64, flow: Arc<Flow>) -> StopWriter {
+        StopWriter { stop_after, flow }
+    }
+}
+
+impl Write for StopWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let read = self.flow.read.load(Ordering::SeqCst);
+        let _ = self.flow.read_at_first_write.compare_exchange(
+            u64::MAX,
+            read,
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        );
+        self.flow
+            .written
+            .fetch_add(buf.len() as u64, Ordering::SeqCst);
+        if read >= self.stop_after {
+            return Err(io::Error::other(ENOUGH));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A writer that accepts `capacity` bytes, then fails like a full disk.
+pub struct FullDisk {
+    pub capacity: usize,
+    pub accepted: Vec<u8>,
+}
+
+impl Write for FullDisk {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let room = self.capacity - self.accepted.len();
+        if room == 0 && !buf.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::StorageFull,
+                "no space left on the test disk",
+            ));
+        }
+        let n = buf.len().min(room);
+        self.accepted.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A reader that yields `good` bytes of text, then fails like a bad disk.
+pub struct BadDisk {
+    pub data: io::Cursor<Vec<u8>>,
+}
+
+impl BadDisk {
+    pub fn new(good: usize) -> BadDisk {
+        BadDisk {
+            data: io::Cursor::new(text(3, good)),
+        }
+    }
+}
+
+impl Read for BadDisk {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.data.read(buf)? {
+            0 => Err(io::Error::other("the test disk has a bad sector")),
+            n => Ok(n),
+        }
+    }
+}
+
+/// The peak memory (resident set) of this process so far, in bytes; `None` off Linux.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
+}
