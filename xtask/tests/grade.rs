@@ -144,3 +144,36 @@ fn a_missing_submissions_folder_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn fail_under_fails_the_job_but_grading_still_reports() {
+    // The fixture course's own starter scores 0%: below any threshold.
+    let target =
+        std::env::temp_dir().join(format!("xtask-grade-fail-under-{}", std::process::id()));
+    let output =
+        concurrent::testing::deadline("grading the fixture starter", Duration::from_secs(300), {
+            let target = target.clone();
+            move || {
+                Command::new(env!("CARGO_BIN_EXE_xtask"))
+                    .arg("grade")
+                    .arg("--course")
+                    .arg(fixtures().join("course"))
+                    .args(["--fail-under", "50", "--target-dir"])
+                    .arg(&target)
+                    .output()
+                    .unwrap()
+            }
+        });
+    let _ = std::fs::remove_dir_all(&target);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "0% is below 50%: the exit code must say so"
+    );
+    assert!(stderr.contains("below 50%: workspace (0.0%)"), "{stderr}");
+    assert!(
+        stdout.contains("0/5") && stdout.contains("0/40"),
+        "the table is still printed:\n{stdout}"
+    );
+}

@@ -50,7 +50,8 @@ pub struct GradeArgs {
     /// The course to grade against (default: this repository).
     #[arg(long, value_name = "DIR", hide = true)]
     course: Option<PathBuf>,
-    /// Where submissions are built (default: `target/grade` of the course).
+    /// Where the tests are built (default: the course's `target/`, and `target/grade` for a
+    /// class).
     #[arg(long, value_name = "DIR")]
     target_dir: Option<PathBuf>,
 }
@@ -102,7 +103,14 @@ pub fn run(args: GradeArgs) -> Result<()> {
                 .iter()
                 .map(|(name, exercise)| {
                     let package = format!("{name}{package_suffix}");
-                    grade_exercise(&pool, &course, None, &package, name, exercise)
+                    grade_exercise(
+                        &pool,
+                        &course,
+                        args.target_dir.as_deref(),
+                        &package,
+                        name,
+                        exercise,
+                    )
                 })
                 .collect::<Result<_>>()?;
             vec![StudentReport {
