@@ -109,7 +109,7 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
 
 /// Runs `cargo ARGS` in the workspace; on failure the error carries the end of its output.
 fn cargo(root: &Path, args: &[&str]) -> Result<process::Outcome> {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut command = workspace::cargo_command();
     command.args(args).current_dir(root);
     let outcome = process::run(command, COMMAND_LIMIT, process::NO_CAP)?;
     if outcome.timed_out() {
@@ -188,7 +188,7 @@ fn test_results(output: &str) -> BTreeMap<String, bool> {
 
 fn check_starter(root: &Path, name: &str) -> Result<String> {
     let exercise = Exercise::load(root, name)?;
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut command = workspace::cargo_command();
     command
         .args(["test", "-p", name, "--no-fail-fast", "--test", name])
         .current_dir(root);
@@ -259,7 +259,7 @@ fn check_student_edition(root: &Path, names: &[String]) -> Result<String> {
 
 fn edition_checks(edition: &Path, target_dir: &Path, names: &[String]) -> Result<String> {
     let cargo_in_edition = |args: &[&str]| -> Result<process::Outcome> {
-        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut command = workspace::cargo_command();
         command
             .args(args)
             .env("CARGO_TARGET_DIR", target_dir)
@@ -388,7 +388,7 @@ fn check_examples(root: &Path) -> Result<String> {
     names.sort();
     cargo(root, &["build", "-q", "-p", "concurrent", "--examples"])?;
     for name in &names {
-        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut command = workspace::cargo_command();
         let source = std::fs::read_to_string(dir.join(format!("{name}.rs")))?;
         command
             .args(["run", "-q", "-p", "concurrent", "--example", name, "--"])

@@ -3,12 +3,11 @@
 //! workspace manifest adjusted to match; the exercises, hints, tools and book are kept.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::process;
+use crate::{process, workspace};
 
 /// What the student edition leaves out.
 /// `.ci` runs `cargo xtask check`, which needs the solutions: it is the instructors' CI.
@@ -55,7 +54,7 @@ pub fn write_edition(root: &Path, out: &Path) -> Result<()> {
     std::fs::write(&manifest, without_solutions(&text)?)?;
     // Cargo.lock is kept as is: the first build drops the solutions' entries and changes no
     // version. Loading the workspace proves the adjusted members are right.
-    let mut metadata = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut metadata = workspace::cargo_command();
     metadata
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .current_dir(&staging);

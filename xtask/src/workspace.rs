@@ -1,6 +1,7 @@
 //! Where things are: the workspace root and its exercises.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
@@ -36,4 +37,9 @@ pub fn require_exercise(root: &Path, name: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A `cargo` command: the cargo that runs us (`$CARGO`, set by `cargo run`), else the one on PATH.
+pub fn cargo_command() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }

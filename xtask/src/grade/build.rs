@@ -1,13 +1,12 @@
 //! Compiling an exercise's test target and finding the test binary, or the first compiler error.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
 use serde::Deserialize;
 
-use crate::process;
+use crate::{process, workspace};
 
 /// A build may take a while on a cold target directory, but never forever.
 const BUILD_LIMIT: Duration = Duration::from_secs(20 * 60);
@@ -50,7 +49,7 @@ pub fn build_tests(
     package: &str,
     test_target: &str,
 ) -> Result<Build> {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut command = workspace::cargo_command();
     command
         .args([
             "test",
