@@ -293,7 +293,7 @@ impl Executor for CpuPoolExecutor {
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
         self.inner.queue.close(cancel_futures);
         if wait && !self.on_own_thread() {
-            self.inner.queue.wait_drained(None);
+            self.inner.queue.wait_drained();
         }
     }
 }

@@ -6,7 +6,6 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Instant;
 
 use crate::Error;
 use crate::future::Promise;
@@ -61,7 +60,7 @@ pub(crate) struct QueueState {
     pub(crate) closed: Option<Error>,
     /// Workers blocked waiting for a job (thread pool only).
     pub(crate) idle: usize,
-    /// Live workers (thread pool) or scheduled runs not yet finished (CPU pool).
+    /// Live workers (thread pool) or rayon jobs draining the queue (CPU pool).
     pub(crate) active: usize,
 }
 
@@ -219,18 +218,17 @@ impl Queue {
             self.queued.store(state.jobs.len(), Ordering::Relaxed);
             return Some(job);
         }
-        state.active -= 1;
-        let drained = state.active == 0;
-        drop(state);
-        if drained {
-            self.drained.notify_all();
-        }
+        self.retire(state);
         None
     }
 
-    /// One worker exited or one scheduled run finished.
+    /// One thread-pool worker exited.
     pub(crate) fn finish_one(&self) {
-        let mut state = self.lock();
+        self.retire(self.lock());
+    }
+
+    /// `active -= 1`, waking `shutdown(wait)` when it reaches zero.
+    fn retire(&self, mut state: MutexGuard<'_, QueueState>) {
         state.active -= 1;
         let drained = state.active == 0;
         drop(state);
@@ -239,16 +237,11 @@ impl Queue {
         }
     }
 
-    /// Blocks until `active` is zero or `deadline` passes; true when drained.
-    pub(crate) fn wait_drained(&self, deadline: Option<Instant>) -> bool {
+    /// Blocks until `active` is zero: every worker (or drainer) is done.
+    pub(crate) fn wait_drained(&self) {
         let mut state = self.lock();
         while state.active > 0 {
-            let (guard, timed_out) = sync::wait_until(&self.drained, state, deadline);
-            state = guard;
-            if timed_out {
-                return state.active == 0;
-            }
+            state = self.drained.wait(state).unwrap_or_else(|p| p.into_inner());
         }
-        true
     }
 }

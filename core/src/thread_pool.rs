@@ -293,7 +293,7 @@ impl Executor for ThreadPoolExecutor {
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
         self.pool.queue.close(cancel_futures);
         if wait && !self.pool.on_own_worker() {
-            self.pool.queue.wait_drained(None);
+            self.pool.queue.wait_drained();
         }
     }
 }
