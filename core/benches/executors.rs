@@ -22,9 +22,14 @@
 //! Reading the ratios: divide each contender's per-task time by `rayon_spawn`'s in the same group.
 //! The target is that `thread_pool` and `cpu_pool` stay within 1.5x of rayon. The
 //! `concurrent` executors do more per task than a bare `spawn` + channel: each submission allocates
-//! a [`Future`](concurrent::Future) with its own lock and condition variable, goes through a FIFO
-//! queue that `shutdown(cancel_futures = true)` can drain, and catches panics; the ratio is the price
-//! of that API. `std_thread` shows what a pool saves over a thread per task.
+//! a [`Future`](concurrent::Future) with its own lock and condition variable (the task's closure
+//! rides in the same allocation), goes through a FIFO queue that `shutdown(cancel_futures = true)`
+//! can drain, and catches panics; the ratio is the price of that API. `std_thread` shows what a
+//! pool saves over a thread per task.
+//!
+//! On a shared machine, mind this: criterion measures each contender in its own block of seconds,
+//! so a noisy neighbour can land on one contender only. `benches/ratios.rs` interleaves them round
+//! by round and reports the median ratio; quote that one for the target.
 //!
 //! Pools are built once, outside the timed loop, and warmed up by criterion, so thread start-up is
 //! not measured (except for `std_thread`, where it is the point).

@@ -5,8 +5,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex};
 
 use crate::error::panic_message;
-use crate::queue::{Queue, Task};
-use crate::{Error, Executor, Future, Promise};
+use crate::queue::Queue;
+use crate::task::Job;
+use crate::{Error, Executor, Future};
 
 type Initializer = Arc<dyn Fn() + Send + Sync>;
 
@@ -259,18 +260,15 @@ impl Executor for CpuPoolExecutor {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let (promise, future) = Promise::new();
+        let (job, future) = Job::new(task);
         let threads = self.threads;
         let mut spawn = false;
-        let pushed = self
-            .inner
-            .queue
-            .push(Box::new(Task { promise, task }), |state| {
-                if state.active < threads {
-                    state.active += 1;
-                    spawn = true;
-                }
-            });
+        let pushed = self.inner.queue.push(job, |state| {
+            if state.active < threads {
+                state.active += 1;
+                spawn = true;
+            }
+        });
         if let Err((job, error)) = pushed {
             job.cancel();
             return Err(error);

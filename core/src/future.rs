@@ -19,21 +19,41 @@ use std::time::{Duration, Instant};
 
 use crate::Error;
 use crate::error::panic_message;
-use crate::sync::{self, Arc, Condvar, Mutex};
+use crate::sync::atomic::{AtomicU8, Ordering};
+use crate::sync::{self, Condvar, Mutex};
 use crate::waiter::Waiter;
+
+/// The shared state lives in a `std` `Arc` even under loom: an executor's task and its future share
+/// one allocation (see `task.rs`), which takes an unsizing coercion loom's `Arc` cannot do. Loom
+/// still models every lock, condition variable and atomic inside.
+pub(crate) type SharedArc<T> = std::sync::Arc<Shared<T, dyn Slot>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Status {
-    Pending,
-    Running,
-    Finished,
-    Cancelled,
+    Pending = 0,
+    Running = 1,
+    Finished = 2,
+    Cancelled = 3,
+}
+
+impl Status {
+    fn from_u8(value: u8) -> Status {
+        match value {
+            0 => Status::Pending,
+            1 => Status::Running,
+            2 => Status::Finished,
+            _ => Status::Cancelled,
+        }
+    }
+
+    fn is_done(self) -> bool {
+        matches!(self, Status::Finished | Status::Cancelled)
+    }
 }
 
 type Callback<T> = Box<dyn FnOnce(Result<&T, &Error>) + Send>;
 
 struct State<T> {
-    status: Status,
     /// The task's outcome once done; `None` before, and after the value was moved out.
     outcome: Option<Result<T, Error>>,
     /// True while a callback added after completion borrows `outcome` outside the lock: readers
@@ -43,19 +63,30 @@ struct State<T> {
     /// Threads blocked on `done`: without any, completing skips the wake-up system call.
     sleepers: u32,
     callbacks: Vec<Callback<T>>,
-    waiters: Vec<(Arc<Waiter>, usize)>,
+    waiters: Vec<(sync::Arc<Waiter>, usize)>,
 }
 
-pub(crate) struct Shared<T> {
+/// What a future's shared state may carry besides the outcome: nothing for a bare [`Promise`],
+/// the task itself for a submitted job (`task::TaskSlot`), so task and future take one allocation.
+pub(crate) trait Slot: Send + Sync {}
+
+impl Slot for () {}
+
+pub(crate) struct Shared<T, S: ?Sized = ()> {
+    /// A copy of the status, so the predicates, `start` and an already-done `wait` take no lock.
+    /// Every change but `start`'s is made under `state`'s lock; `start` and `cancel` race only
+    /// through a compare-and-swap from `Pending`, so exactly one of them wins.
+    status: AtomicU8,
     state: Mutex<State<T>>,
     done: Condvar,
+    pub(crate) slot: S,
 }
 
-impl<T> Shared<T> {
-    fn new() -> Self {
+impl<T, S> Shared<T, S> {
+    pub(crate) fn new(slot: S) -> Self {
         Shared {
+            status: AtomicU8::new(Status::Pending as u8),
             state: Mutex::new(State {
-                status: Status::Pending,
                 outcome: None,
                 lent: false,
                 failed: false,
@@ -64,67 +95,83 @@ impl<T> Shared<T> {
                 waiters: Vec::new(),
             }),
             done: Condvar::new(),
+            slot,
         }
     }
+}
 
+impl<T, S: ?Sized> Shared<T, S> {
     fn status(&self) -> Status {
-        sync::lock(&self.state).status
+        Status::from_u8(self.status.load(Ordering::Acquire))
     }
 
-    /// Pending -> Running. False when the future was cancelled (or already completed): skip the task.
-    fn start(&self) -> bool {
+    fn set_status(&self, status: Status) {
+        self.status.store(status as u8, Ordering::Release);
+    }
+
+    /// `Pending -> to`; false if the status was something else.
+    fn leave_pending(&self, to: Status) -> bool {
+        self.status
+            .compare_exchange(
+                Status::Pending as u8,
+                to as u8,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            )
+            .is_ok()
+    }
+
+    pub(crate) fn start(&self) -> bool {
+        self.leave_pending(Status::Running)
+    }
+
+    pub(crate) fn cancel(&self) -> bool {
         let mut state = sync::lock(&self.state);
-        if state.status == Status::Pending {
-            state.status = Status::Running;
-            true
-        } else {
-            false
+        if !self.leave_pending(Status::Cancelled) {
+            return self.status() == Status::Cancelled;
         }
+        state.outcome = Some(Err(Error::Cancelled));
+        let callbacks = std::mem::take(&mut state.callbacks);
+        // Waiters hear of it under our lock, so nobody can see the future done before they do
+        // (`register` reads the status under this lock; lock order: future, then waiter).
+        notify_waiters(std::mem::take(&mut state.waiters), false);
+        let wake = state.sleepers > 0;
+        drop(state);
+        if wake {
+            self.done.notify_all();
+        }
+        for callback in callbacks {
+            run_callback(callback, Err(&Error::Cancelled));
+        }
+        true
     }
 
-    fn cancel(&self) -> bool {
-        let mut state = sync::lock(&self.state);
-        match state.status {
-            Status::Running | Status::Finished => false,
-            Status::Cancelled => true,
-            Status::Pending => {
-                state.status = Status::Cancelled;
-                state.outcome = Some(Err(Error::Cancelled));
-                let callbacks = std::mem::take(&mut state.callbacks);
-                // Waiters hear of it under our lock, so nobody can see the future done before
-                // they do (lock order: future, then waiter).
-                notify_waiters(std::mem::take(&mut state.waiters), false);
-                let wake = state.sleepers > 0;
-                drop(state);
-                if wake {
-                    self.done.notify_all();
-                }
-                for callback in callbacks {
-                    run_callback(callback, Err(&Error::Cancelled));
-                }
-                true
-            }
+    /// Starts the task unless cancelled, runs it, and completes the future with its value or panic.
+    pub(crate) fn run(&self, task: impl FnOnce() -> T) {
+        if !self.start() {
+            return;
         }
+        let outcome = catch_unwind(AssertUnwindSafe(task))
+            .map_err(|payload| Error::Panicked(panic_message(payload.as_ref())));
+        self.complete(outcome);
     }
 
-    /// Publishes the outcome. Callbacks run first, in this (the completing) thread, so that once
-    /// `result()` returns, every callback registered before completion has run.
-    fn complete(&self, outcome: Result<T, Error>) {
+    pub(crate) fn complete(&self, outcome: Result<T, Error>) {
         loop {
             let mut state = sync::lock(&self.state);
-            match state.status {
+            match self.status() {
                 Status::Finished | Status::Cancelled => return,
                 // Failed before it started (a broken pool, a dropped promise): from here on it can
                 // no longer be cancelled, or callbacks would see one outcome and the future keep
-                // another.
-                Status::Pending => state.status = Status::Running,
+                // another. Only the promise's owner starts or completes, so nothing races this.
+                Status::Pending => self.set_status(Status::Running),
                 Status::Running => {}
             }
             if state.callbacks.is_empty() {
                 let failed = outcome.is_err();
-                state.status = Status::Finished;
                 state.failed = failed;
                 state.outcome = Some(outcome);
+                self.set_status(Status::Finished);
                 // Waiters hear of it under our lock, so nobody can see the future done before
                 // they do: whoever reacts to this completion finds `wait` and `as_completed`
                 // already told (lock order: future, then waiter).
@@ -144,50 +191,66 @@ impl<T> Shared<T> {
         }
     }
 
-    /// Blocks until done or until `deadline`; true when done.
+    /// Blocks until done (true) or until `deadline` passes (false).
     fn wait_done(&self, deadline: Option<Instant>) -> bool {
+        if self.status().is_done() {
+            return true;
+        }
+        self.lock_when_done(deadline).is_some()
+    }
+
+    /// The locked state once the future is done and its outcome is not lent to a late callback,
+    /// or `None` if `deadline` passed first.
+    fn lock_when_done(&self, deadline: Option<Instant>) -> Option<sync::MutexGuard<'_, State<T>>> {
         let mut state = sync::lock(&self.state);
         loop {
-            if matches!(state.status, Status::Finished | Status::Cancelled) {
-                return true;
+            if self.status().is_done() && !state.lent {
+                return Some(state);
             }
             state.sleepers += 1;
             let (guard, timed_out) = sync::wait_until(&self.done, state, deadline);
             state = guard;
             state.sleepers -= 1;
             if timed_out {
-                return matches!(state.status, Status::Finished | Status::Cancelled);
+                return (self.status().is_done() && !state.lent).then_some(state);
             }
         }
     }
 
-    /// Locks the state once no late callback is borrowing the outcome.
-    fn lock_outcome(&self) -> sync::MutexGuard<'_, State<T>> {
-        let mut state = sync::lock(&self.state);
-        while state.lent {
-            state.sleepers += 1;
-            state = self.done.wait(state).unwrap_or_else(|p| p.into_inner());
-            state.sleepers -= 1;
-        }
-        state
-    }
-
-    /// Moves the value out; errors stay in place so they can be read again.
-    fn take(&self) -> Result<T, Error> {
-        let mut state = self.lock_outcome();
-        match state.outcome.take() {
+    /// Moves the value out (or clones the error) once done; `None` if `deadline` passed first.
+    fn take(&self, deadline: Option<Instant>) -> Option<Result<T, Error>> {
+        let mut state = self.lock_when_done(deadline)?;
+        Some(match state.outcome.take() {
             None => Err(Error::ResultTaken),
             Some(Ok(value)) => Ok(value),
             Some(Err(error)) => {
                 state.outcome = Some(Err(error.clone()));
                 Err(error)
             }
-        }
+        })
     }
 
-    /// Runs `callback` on the outcome of a done future, outside the lock.
-    fn run_late_callback(&self, callback: Callback<T>) {
-        let mut state = self.lock_outcome();
+    /// The error the future ended with, once done; `None` inside if it holds (or held) a value.
+    fn error(&self, deadline: Option<Instant>) -> Option<Option<Error>> {
+        let state = self.lock_when_done(deadline)?;
+        Some(
+            state
+                .outcome
+                .as_ref()
+                .and_then(|outcome| outcome.as_ref().err().cloned()),
+        )
+    }
+
+    fn add_callback(&self, callback: Callback<T>) {
+        let mut state = sync::lock(&self.state);
+        if !self.status().is_done() {
+            state.callbacks.push(callback);
+            return;
+        }
+        drop(state);
+        let mut state = self
+            .lock_when_done(None)
+            .expect("no deadline: the future is done");
         let Some(outcome) = state.outcome.take() else {
             drop(state);
             return run_callback(callback, Err(&Error::ResultTaken));
@@ -204,14 +267,30 @@ impl<T> Shared<T> {
             self.done.notify_all();
         }
     }
+
+    fn register(&self, waiter: &sync::Arc<Waiter>, index: usize) -> Option<bool> {
+        let mut state = sync::lock(&self.state);
+        if self.status().is_done() {
+            return Some(state.failed);
+        }
+        state.waiters.push((sync::Arc::clone(waiter), index));
+        None
+    }
+
+    fn unregister(&self, waiter: &sync::Arc<Waiter>) {
+        sync::lock(&self.state)
+            .waiters
+            .retain(|(registered, _)| !sync::Arc::ptr_eq(registered, waiter));
+    }
 }
 
-fn notify_waiters(waiters: Vec<(Arc<Waiter>, usize)>, failed: bool) {
+fn notify_waiters(waiters: Vec<(sync::Arc<Waiter>, usize)>, failed: bool) {
     for (waiter, index) in waiters {
         waiter.notify(index, failed);
     }
 }
 
+/// Runs a done callback, logging (not propagating) its panic, as Python logs a raising callback.
 fn run_callback<T>(callback: Callback<T>, outcome: Result<&T, &Error>) {
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback(outcome))) {
         log::error!(
@@ -225,32 +304,23 @@ fn run_callback<T>(callback: Callback<T>, outcome: Result<&T, &Error>) {
 /// [`as_completed`](crate::as_completed) need: they never touch the value.
 pub(crate) trait Completion: Send + Sync {
     /// Registers `waiter` to hear about completion, or returns `Some(failed)` when already done.
-    fn register(&self, waiter: &Arc<Waiter>, index: usize) -> Option<bool>;
-    fn unregister(&self, waiter: &Arc<Waiter>);
+    fn register(&self, waiter: &sync::Arc<Waiter>, index: usize) -> Option<bool>;
+    fn unregister(&self, waiter: &sync::Arc<Waiter>);
     /// Identity of the shared state, to de-duplicate futures passed twice.
     fn identity(&self) -> *const ();
 }
 
-impl<T: Send> Completion for Shared<T> {
-    fn register(&self, waiter: &Arc<Waiter>, index: usize) -> Option<bool> {
-        let mut state = sync::lock(&self.state);
-        match state.status {
-            Status::Finished | Status::Cancelled => Some(state.failed),
-            Status::Pending | Status::Running => {
-                state.waiters.push((Arc::clone(waiter), index));
-                None
-            }
-        }
+impl<T: Send> Completion for Future<T> {
+    fn register(&self, waiter: &sync::Arc<Waiter>, index: usize) -> Option<bool> {
+        self.shared.register(waiter, index)
     }
 
-    fn unregister(&self, waiter: &Arc<Waiter>) {
-        sync::lock(&self.state)
-            .waiters
-            .retain(|(registered, _)| !Arc::ptr_eq(registered, waiter));
+    fn unregister(&self, waiter: &sync::Arc<Waiter>) {
+        self.shared.unregister(waiter);
     }
 
     fn identity(&self) -> *const () {
-        (self as *const Self).cast()
+        std::sync::Arc::as_ptr(&self.shared).cast()
     }
 }
 
@@ -279,7 +349,7 @@ impl<T: Send> Completion for Shared<T> {
 /// assert_eq!(answer.result().unwrap(), 42);
 /// ```
 pub struct Future<T> {
-    shared: Arc<Shared<T>>,
+    shared: SharedArc<T>,
 }
 
 /// The completing side of a [`Future`]: what an executor holds while it runs the task.
@@ -301,16 +371,16 @@ pub struct Future<T> {
 /// assert_eq!(future.result(), Ok("done"));
 /// ```
 pub struct Promise<T> {
-    shared: Option<Arc<Shared<T>>>,
+    shared: Option<SharedArc<T>>,
 }
 
 impl<T: Send + 'static> Promise<T> {
     /// A new pending future and the promise that completes it.
     pub fn new() -> (Promise<T>, Future<T>) {
-        let shared = Arc::new(Shared::new());
+        let shared: SharedArc<T> = std::sync::Arc::new(Shared::new(()));
         (
             Promise {
-                shared: Some(Arc::clone(&shared)),
+                shared: Some(std::sync::Arc::clone(&shared)),
             },
             Future { shared },
         )
@@ -359,13 +429,10 @@ impl<T: Send + 'static> Promise<T> {
     /// promise.run(|| 2 + 2);
     /// assert_eq!(future.result(), Ok(4));
     /// ```
-    pub fn run(self, task: impl FnOnce() -> T) {
-        if !self.start() {
-            return;
+    pub fn run(mut self, task: impl FnOnce() -> T) {
+        if let Some(shared) = self.shared.take() {
+            shared.run(task);
         }
-        let outcome = catch_unwind(AssertUnwindSafe(task))
-            .map_err(|payload| Error::Panicked(panic_message(payload.as_ref())));
-        self.complete(outcome);
     }
 
     /// Cancels the future if its task has not started (used by `shutdown(cancel_futures = true)`).
@@ -406,6 +473,13 @@ impl<T> fmt::Debug for Promise<T> {
     }
 }
 
+impl<T> Future<T> {
+    /// The future of a submitted task (`task.rs` builds the shared state with the task inside).
+    pub(crate) fn from_shared(shared: SharedArc<T>) -> Future<T> {
+        Future { shared }
+    }
+}
+
 impl<T: Send + 'static> Future<T> {
     /// A future that is already done with `outcome` (used for tasks refused at submission).
     pub(crate) fn ready(outcome: Result<T, Error>) -> Future<T> {
@@ -425,7 +499,7 @@ impl<T> Future<T> {
     /// assert!(future.is_done());
     /// ```
     pub fn is_done(&self) -> bool {
-        matches!(self.shared.status(), Status::Finished | Status::Cancelled)
+        self.shared.status().is_done()
     }
 
     /// True while a worker is running the task, and while the callbacks of a completing future run
@@ -497,8 +571,9 @@ impl<T> Future<T> {
     /// assert_eq!(pool.submit(|| "hi").unwrap().result(), Ok("hi"));
     /// ```
     pub fn result(self) -> Result<T, Error> {
-        self.shared.wait_done(None);
-        self.shared.take()
+        self.shared
+            .take(None)
+            .expect("no deadline: waits until done")
     }
 
     /// Like [`result`](Future::result), but gives up after `timeout` with [`Error::TimedOut`], leaving
@@ -515,11 +590,9 @@ impl<T> Future<T> {
     /// assert_eq!(future.result_timeout(Duration::from_secs(5)), Ok(7));
     /// ```
     pub fn result_timeout(&mut self, timeout: Duration) -> Result<T, Error> {
-        if self.shared.wait_done(sync::deadline_after(timeout)) {
-            self.shared.take()
-        } else {
-            Err(Error::TimedOut)
-        }
+        self.shared
+            .take(sync::deadline_after(timeout))
+            .unwrap_or(Err(Error::TimedOut))
     }
 
     /// Python's `exception()`: blocks until done, then returns the error the task ended with, or
@@ -532,8 +605,9 @@ impl<T> Future<T> {
     /// assert_eq!(future.error(), Some(Error::Panicked("boom".into())));
     /// ```
     pub fn error(&self) -> Option<Error> {
-        self.shared.wait_done(None);
-        self.current_error()
+        self.shared
+            .error(None)
+            .expect("no deadline: waits until done")
     }
 
     /// [`error`](Future::error) with a timeout: `Err(Error::TimedOut)` if not done in time.
@@ -544,19 +618,9 @@ impl<T> Future<T> {
     /// assert_eq!(future.error_timeout(Duration::ZERO), Err(concurrent::Error::TimedOut));
     /// ```
     pub fn error_timeout(&self, timeout: Duration) -> Result<Option<Error>, Error> {
-        if self.shared.wait_done(sync::deadline_after(timeout)) {
-            Ok(self.current_error())
-        } else {
-            Err(Error::TimedOut)
-        }
-    }
-
-    fn current_error(&self) -> Option<Error> {
-        let state = self.shared.lock_outcome();
-        state
-            .outcome
-            .as_ref()
-            .and_then(|outcome| outcome.as_ref().err().cloned())
+        self.shared
+            .error(sync::deadline_after(timeout))
+            .ok_or(Error::TimedOut)
     }
 
     /// Registers `callback` to run with the outcome when the future is done.
@@ -585,20 +649,14 @@ impl<T> Future<T> {
     where
         F: FnOnce(Result<&T, &Error>) + Send + 'static,
     {
-        let mut state = sync::lock(&self.shared.state);
-        if matches!(state.status, Status::Pending | Status::Running) {
-            state.callbacks.push(Box::new(callback));
-            return;
-        }
-        drop(state);
-        self.shared.run_late_callback(Box::new(callback));
+        self.shared.add_callback(Box::new(callback));
     }
 
     pub(crate) fn completion(&self) -> &dyn Completion
     where
         T: Send,
     {
-        &*self.shared
+        self
     }
 }
 

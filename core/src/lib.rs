@@ -101,6 +101,7 @@ mod future;
 mod map;
 mod queue;
 mod sync;
+mod task;
 pub mod testing;
 mod thread_pool;
 mod wait;

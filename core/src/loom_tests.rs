@@ -7,7 +7,8 @@ use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
 
-use crate::queue::{Queue, Task};
+use crate::queue::Queue;
+use crate::task::Job;
 use crate::{Error, Future, Promise, ReturnWhen, as_completed, wait};
 
 #[test]
@@ -80,20 +81,10 @@ fn as_completed_yields_a_future_cancelled_while_it_registers() {
 fn shutdown_with_cancel_against_submit_loses_no_future() {
     loom::model(|| {
         let queue = Arc::new(Queue::new());
-        let (promise, future) = Promise::new();
+        let (job, future) = Job::new(|| 1);
         let submitter = {
             let queue = Arc::clone(&queue);
-            thread::spawn(move || {
-                queue
-                    .push(
-                        Box::new(Task {
-                            promise,
-                            task: || 1,
-                        }),
-                        |_| {},
-                    )
-                    .is_ok()
-            })
+            thread::spawn(move || queue.push(job, |_| {}).is_ok())
         };
         queue.close(true);
         let accepted = submitter.join().unwrap();
@@ -107,7 +98,7 @@ fn shutdown_with_cancel_against_submit_loses_no_future() {
                 "an accepted job was neither run nor cancelled"
             );
         } else {
-            // A refused job's promise is dropped without running: its future is never left pending.
+            // A refused job is dropped without running: its future is never left pending.
             assert!(future.is_done());
         }
     });

@@ -8,42 +8,8 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::Error;
-use crate::future::Promise;
 use crate::sync::{self, Condvar, Mutex, MutexGuard};
-
-/// A submitted task with its promise, type-erased so one queue holds tasks of every result type.
-pub(crate) trait Job: Send {
-    /// Runs the task unless its future was cancelled; a panic becomes the future's error.
-    fn run(self: Box<Self>);
-    /// Cancels the future of a task that will never start.
-    fn cancel(self: Box<Self>);
-    /// Fails the future of a task that will never start.
-    fn fail(self: Box<Self>, error: Error);
-}
-
-pub(crate) struct Task<T, F> {
-    pub(crate) promise: Promise<T>,
-    pub(crate) task: F,
-}
-
-impl<T, F> Job for Task<T, F>
-where
-    T: Send + 'static,
-    F: FnOnce() -> T + Send,
-{
-    fn run(self: Box<Self>) {
-        let Task { promise, task } = *self;
-        promise.run(task);
-    }
-
-    fn cancel(self: Box<Self>) {
-        self.promise.cancel();
-    }
-
-    fn fail(self: Box<Self>, error: Error) {
-        self.promise.set_error(error);
-    }
-}
+use crate::task::Job;
 
 /// How many times an idle worker looks for a job (a short busy-wait, then `yield_now`) before it
 /// goes to sleep on the condition variable. A stream of small tasks then finds its workers awake,
@@ -55,7 +21,7 @@ const SPIN_ROUNDS: u32 = 40;
 const SPIN_ROUNDS: u32 = 0;
 
 pub(crate) struct QueueState {
-    pub(crate) jobs: VecDeque<Box<dyn Job>>,
+    pub(crate) jobs: VecDeque<Job>,
     /// `Some(Error::Shutdown)` or `Some(Error::Broken(..))` once no more work is accepted.
     pub(crate) closed: Option<Error>,
     /// Workers blocked waiting for a job (thread pool only).
@@ -98,9 +64,9 @@ impl Queue {
     /// `then` runs under the lock after a successful push (to count or spawn workers).
     pub(crate) fn push(
         &self,
-        job: Box<dyn Job>,
+        job: Job,
         then: impl FnOnce(&mut QueueState),
-    ) -> Result<(), (Box<dyn Job>, Error)> {
+    ) -> Result<(), (Job, Error)> {
         let mut state = self.lock();
         if let Some(reason) = &state.closed {
             return Err((job, reason.clone()));
@@ -118,7 +84,7 @@ impl Queue {
 
     /// A job without blocking (the loom model of shutdown against submit checks the queue with it).
     #[cfg(loom)]
-    pub(crate) fn try_pop(&self) -> Option<Box<dyn Job>> {
+    pub(crate) fn try_pop(&self) -> Option<Job> {
         let mut state = self.lock();
         let job = state.jobs.pop_front();
         self.queued.store(state.jobs.len(), Ordering::Relaxed);
@@ -142,7 +108,7 @@ impl Queue {
     }
 
     /// Blocks for the next job; `None` once the queue is closed and empty (the worker should exit).
-    pub(crate) fn pop(&self) -> Option<Box<dyn Job>> {
+    pub(crate) fn pop(&self) -> Option<Job> {
         let mut state = self.lock();
         let mut spun = false;
         loop {
@@ -212,7 +178,7 @@ impl Queue {
     /// The next job for a draining worker, or `None` after retiring the worker (`active -= 1`)
     /// when the queue is empty: both under one lock, so a push that comes after sees the worker
     /// gone and starts another.
-    pub(crate) fn pop_or_retire(&self) -> Option<Box<dyn Job>> {
+    pub(crate) fn pop_or_retire(&self) -> Option<Job> {
         let mut state = self.lock();
         if let Some(job) = state.jobs.pop_front() {
             self.queued.store(state.jobs.len(), Ordering::Relaxed);

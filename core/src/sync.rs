@@ -1,6 +1,7 @@
 //! The synchronisation primitives the crate is built on, behind one door.
 //!
-//! Production code reaches `Mutex`, `Condvar`, `Arc` and atomics only through this module. Under
+//! Production code reaches `Mutex`, `Condvar`, `Arc` and atomics only through this module (one
+//! exception: a future's shared state is in a `std` `Arc`, see `future.rs`). Under
 //! `RUSTFLAGS="--cfg loom"` they become loom's model-checked versions, so `tests/loom.rs` can explore
 //! every interleaving of the future's state machine (tokio's `src/loom` pattern).
 
@@ -8,6 +9,13 @@
 pub(crate) use loom::sync::{Arc, Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
 pub(crate) use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+
+pub(crate) mod atomic {
+    #[cfg(loom)]
+    pub(crate) use loom::sync::atomic::{AtomicU8, Ordering};
+    #[cfg(not(loom))]
+    pub(crate) use std::sync::atomic::{AtomicU8, Ordering};
+}
 
 use std::time::{Duration, Instant};
 

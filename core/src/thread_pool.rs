@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::error::panic_message;
-use crate::queue::{Queue, Task};
-use crate::{Error, Executor, Future, Promise};
+use crate::queue::Queue;
+use crate::task::Job;
+use crate::{Error, Executor, Future};
 
 type Initializer = Arc<dyn Fn() + Send + Sync>;
 
@@ -258,18 +259,15 @@ impl Executor for ThreadPoolExecutor {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let (promise, future) = Promise::new();
+        let (job, future) = Job::new(task);
         let max = self.pool.max_workers;
         let mut spawn = false;
-        let pushed = self
-            .pool
-            .queue
-            .push(Box::new(Task { promise, task }), |state| {
-                if state.idle < state.jobs.len() && state.active < max {
-                    state.active += 1;
-                    spawn = true;
-                }
-            });
+        let pushed = self.pool.queue.push(job, |state| {
+            if state.idle < state.jobs.len() && state.active < max {
+                state.active += 1;
+                spawn = true;
+            }
+        });
         if let Err((job, error)) = pushed {
             // The job holds the promise: forget it quietly, the caller gets the error instead.
             job.cancel();
