@@ -62,6 +62,18 @@ where
 
 /// The iterator returned by [`as_completed`]. Dropping it stops listening to the pending futures
 /// (it does not cancel them).
+///
+/// ```
+/// use std::time::Duration;
+/// use concurrent::{AsCompleted, Executor, Future, ThreadPoolExecutor, as_completed};
+///
+/// let pool = ThreadPoolExecutor::new(2);
+/// let futures: Vec<Future<u32>> = (1..=3).map(|n| pool.submit(move || n * 10).unwrap()).collect();
+/// let mut finished: AsCompleted<&Future<u32>> = as_completed(&futures, Some(Duration::from_secs(5)));
+/// let first = finished.next().unwrap().unwrap();
+/// assert!(first.is_done());
+/// assert_eq!(finished.count(), 2);
+/// ```
 pub struct AsCompleted<W: Waitable> {
     items: Vec<Option<W>>,
     ready: VecDeque<usize>,

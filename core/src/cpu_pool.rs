@@ -131,6 +131,14 @@ impl CpuPoolBuilder {
 
     /// Builds the pool, starts its threads and waits until each has run the initializer. If the
     /// threads cannot be started the pool is returned broken, and submissions report why.
+    ///
+    /// ```
+    /// use concurrent::{CpuPoolExecutor, Executor};
+    /// let pool = CpuPoolExecutor::builder().num_threads(2).thread_name_prefix("crunch").build();
+    /// assert_eq!(pool.max_workers(), 2);
+    /// let name = pool.submit(|| std::thread::current().name().map(str::to_owned)).unwrap();
+    /// assert!(name.result().unwrap().unwrap().starts_with("crunch"));
+    /// ```
     pub fn build(self) -> CpuPoolExecutor {
         let threads = match self.num_threads {
             0 => CpuPoolExecutor::default_threads(),

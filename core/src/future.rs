@@ -68,7 +68,11 @@ struct State<T> {
 
 /// What a future's shared state may carry besides the outcome: nothing for a bare [`Promise`],
 /// the task itself for a submitted job (`task::TaskSlot`), so task and future take one allocation.
-pub(crate) trait Slot: Send + Sync {}
+/// Unwind safety is required so that `Future` keeps the auto traits it would have without a slot.
+pub(crate) trait Slot:
+    Send + Sync + std::panic::RefUnwindSafe + std::panic::UnwindSafe
+{
+}
 
 impl Slot for () {}
 
@@ -376,6 +380,13 @@ pub struct Promise<T> {
 
 impl<T: Send + 'static> Promise<T> {
     /// A new pending future and the promise that completes it.
+    ///
+    /// ```
+    /// let (promise, future) = concurrent::Promise::<&str>::new();
+    /// assert!(!future.is_done());
+    /// drop(promise); // a promise dropped unfulfilled fails its future rather than hang it
+    /// assert!(matches!(future.result(), Err(concurrent::Error::Broken(_))));
+    /// ```
     pub fn new() -> (Promise<T>, Future<T>) {
         let shared: SharedArc<T> = std::sync::Arc::new(Shared::new(()));
         (

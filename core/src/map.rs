@@ -9,6 +9,15 @@ use std::time::{Duration, Instant};
 use crate::{Error, Executor, Future};
 
 /// The iterator returned by [`Executor::map`]: one `Result` per input item, in input order.
+///
+/// ```
+/// use concurrent::{Executor, ThreadPoolExecutor};
+///
+/// let pool = ThreadPoolExecutor::new(2);
+/// let mut lengths = pool.map(|word: &str| word.len(), ["map", "is", "lazy"]).buffer_size(2);
+/// assert_eq!(lengths.next(), Some(Ok(3)));
+/// assert_eq!(lengths.collect::<Vec<_>>(), [Ok(2), Ok(4)]);
+/// ```
 pub struct Map<'a, E, I: Iterator, F, R> {
     executor: &'a E,
     items: Fuse<I>,

@@ -125,6 +125,14 @@ impl ThreadPoolBuilder {
     }
 
     /// Builds the pool. No thread starts until the first task is submitted.
+    ///
+    /// ```
+    /// use concurrent::{Executor, ThreadPoolExecutor};
+    /// let pool = ThreadPoolExecutor::builder().max_workers(3).build();
+    /// assert_eq!((pool.max_workers(), pool.worker_count()), (3, 0));
+    /// pool.submit(|| ()).unwrap().result().unwrap();
+    /// assert_eq!(pool.worker_count(), 1);
+    /// ```
     pub fn build(self) -> ThreadPoolExecutor {
         let id = NEXT_POOL_ID.fetch_add(1, Ordering::Relaxed);
         let max_workers = match self.max_workers {

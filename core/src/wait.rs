@@ -7,6 +7,18 @@ use crate::waitable::{Waitable, dedup};
 use crate::waiter::Waiter;
 
 /// When [`wait`] returns: Python's `FIRST_COMPLETED`, `FIRST_EXCEPTION` and `ALL_COMPLETED`.
+///
+/// ```
+/// use concurrent::{Promise, ReturnWhen, wait};
+///
+/// let (failing, failed) = Promise::<u8>::new();
+/// let (_never, pending) = Promise::<u8>::new();
+/// failing.set_error(concurrent::Error::Broken("disk full".into()));
+/// // FIRST_EXCEPTION returns as soon as one future failed, even with another still pending.
+/// let (done, not_done) = wait([&failed, &pending], None, ReturnWhen::FirstException);
+/// assert_eq!((done.len(), not_done.len()), (1, 1));
+/// assert_eq!(ReturnWhen::default(), ReturnWhen::AllCompleted);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ReturnWhen {
     /// As soon as any future is done (finished or cancelled).

@@ -696,3 +696,24 @@ on_both_executors!(
     dropping_a_future_does_not_cancel_its_task,
     a_callback_on_a_queued_future_hears_of_its_cancel,
 );
+
+#[test]
+fn futures_and_promises_cross_threads_and_panic_boundaries_like_plain_values() {
+    // Compile-time check: moving a future to another thread, sharing it, and holding it across
+    // `catch_unwind` need no wrapper, whatever executor made it.
+    fn sendable_shareable_unwind_safe<
+        T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe,
+    >(
+        _: &T,
+    ) {
+    }
+    let (promise, future) = Promise::<String>::new();
+    sendable_shareable_unwind_safe(&promise);
+    sendable_shareable_unwind_safe(&future);
+    let pool = concurrent::ThreadPoolExecutor::new(1);
+    let submitted = pool.submit(|| String::from("ok")).expect("submit");
+    sendable_shareable_unwind_safe(&submitted);
+    let outcome = std::panic::catch_unwind(|| submitted.result());
+    assert_eq!(outcome.expect("no panic"), Ok("ok".to_owned()));
+    drop(promise);
+}
