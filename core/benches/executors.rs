@@ -34,70 +34,19 @@
 //! Pools are built once, outside the timed loop, and warmed up by criterion, so thread start-up is
 //! not measured (except for `std_thread`, where it is the point).
 
+mod contenders;
+
 use std::hint::black_box;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use concurrent::{CpuPoolExecutor, Executor, ThreadPoolExecutor};
+use contenders::{
+    TASKS, TASKS_SUM, cpu_pool, many_tasks, one_task, rayon_many_tasks, rayon_one_task, rayon_pool,
+    thread_pool,
+};
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
-
-/// Threads per pool: the benchmark machine has 2 cores, and every pool gets the same number.
-const THREADS: usize = 2;
-/// Tasks per iteration of the throughput group.
-const TASKS: u64 = 100_000;
-
-fn thread_pool() -> ThreadPoolExecutor {
-    let pool = ThreadPoolExecutor::new(THREADS);
-    // Workers start lazily: submit enough concurrent work to start all of them before timing.
-    let barrier = std::sync::Arc::new(std::sync::Barrier::new(THREADS));
-    let started: Vec<_> = (0..THREADS)
-        .map(|_| {
-            let barrier = std::sync::Arc::clone(&barrier);
-            pool.submit(move || {
-                barrier.wait();
-            })
-            .expect("submit to a fresh pool")
-        })
-        .collect();
-    for future in started {
-        future.result().expect("warm-up task");
-    }
-    assert_eq!(pool.worker_count(), THREADS);
-    pool
-}
-
-fn cpu_pool() -> CpuPoolExecutor {
-    CpuPoolExecutor::new(THREADS)
-}
-
-fn rayon_pool() -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(THREADS)
-        .build()
-        .expect("build a rayon pool")
-}
-
-/// Submits one task and waits for it on an executor of this crate.
-fn one_task(executor: &impl Executor) -> u64 {
-    executor
-        .submit(|| black_box(42_u64))
-        .expect("submit")
-        .result()
-        .expect("result")
-}
-
-/// Submits [`TASKS`] tasks, then collects every result, on an executor of this crate.
-fn many_tasks(executor: &impl Executor) -> u64 {
-    let futures: Vec<_> = (0..TASKS)
-        .map(|i| executor.submit(move || black_box(i)).expect("submit"))
-        .collect();
-    futures
-        .into_iter()
-        .map(|future| future.result().expect("result"))
-        .sum()
-}
 
 fn latency(c: &mut Criterion) {
     let thread_pool = thread_pool();
@@ -107,17 +56,13 @@ fn latency(c: &mut Criterion) {
     let mut group = c.benchmark_group("latency/one_task");
     group.throughput(Throughput::Elements(1));
     group.bench_function(BenchmarkId::from_parameter("thread_pool"), |b| {
-        b.iter(|| one_task(&thread_pool));
+        b.iter(|| one_task(&thread_pool, 42));
     });
     group.bench_function(BenchmarkId::from_parameter("cpu_pool"), |b| {
-        b.iter(|| one_task(&cpu_pool));
+        b.iter(|| one_task(&cpu_pool, 42));
     });
     group.bench_function(BenchmarkId::from_parameter("rayon_spawn"), |b| {
-        b.iter(|| {
-            let (sender, receiver) = mpsc::channel();
-            rayon_pool.spawn(move || sender.send(black_box(42_u64)).expect("send"));
-            receiver.recv().expect("recv")
-        });
+        b.iter(|| rayon_one_task(&rayon_pool, 42));
     });
     group.bench_function(BenchmarkId::from_parameter("std_thread"), |b| {
         b.iter(|| {
@@ -133,7 +78,6 @@ fn throughput(c: &mut Criterion) {
     let thread_pool = thread_pool();
     let cpu_pool = cpu_pool();
     let rayon_pool = rayon_pool();
-    let expected: u64 = (0..TASKS).sum();
 
     let mut group = c.benchmark_group("throughput/100k_tasks");
     group.throughput(Throughput::Elements(TASKS));
@@ -143,22 +87,13 @@ fn throughput(c: &mut Criterion) {
     group.sample_size(20);
     group.measurement_time(Duration::from_secs(8));
     group.bench_function(BenchmarkId::from_parameter("thread_pool"), |b| {
-        b.iter(|| assert_eq!(many_tasks(&thread_pool), expected));
+        b.iter(|| assert_eq!(many_tasks(&thread_pool), TASKS_SUM));
     });
     group.bench_function(BenchmarkId::from_parameter("cpu_pool"), |b| {
-        b.iter(|| assert_eq!(many_tasks(&cpu_pool), expected));
+        b.iter(|| assert_eq!(many_tasks(&cpu_pool), TASKS_SUM));
     });
     group.bench_function(BenchmarkId::from_parameter("rayon_spawn"), |b| {
-        b.iter(|| {
-            let (sender, receiver) = mpsc::channel();
-            for i in 0..TASKS {
-                let sender = sender.clone();
-                rayon_pool.spawn(move || sender.send(black_box(i)).expect("send"));
-            }
-            drop(sender);
-            let total: u64 = receiver.iter().take(TASKS as usize).sum();
-            assert_eq!(total, expected);
-        });
+        b.iter(|| assert_eq!(rayon_many_tasks(&rayon_pool), TASKS_SUM));
     });
     // One OS thread per task costs tens of microseconds, seconds per iteration: the fewest samples
     // criterion allows, one iteration each (criterion warns that it needs longer: expected).
@@ -177,7 +112,7 @@ fn throughput(c: &mut Criterion) {
             }
             drop(sender);
             let total: u64 = receiver.iter().take(TASKS as usize).sum();
-            assert_eq!(total, expected);
+            assert_eq!(total, TASKS_SUM);
         });
     });
     group.finish();

@@ -13,54 +13,40 @@
 //!
 //! Pass a number to change the rounds (default 30).
 
-use std::hint::black_box;
-use std::sync::mpsc;
+mod contenders;
+
 use std::time::{Duration, Instant};
 
-use concurrent::{CpuPoolExecutor, Executor, ThreadPoolExecutor};
+use concurrent::Executor;
+use contenders::{
+    TASKS, TASKS_SUM, THREADS, cpu_pool, many_tasks, one_task, rayon_many_tasks, rayon_one_task,
+    rayon_pool, thread_pool,
+};
 
-const THREADS: usize = 2;
-const TASKS: u64 = 100_000;
-/// Round trips per batch of the latency shape.
-const ROUND_TRIPS: u64 = 1_000;
+/// Rounds when no number is given on the command line.
 const DEFAULT_ROUNDS: usize = 30;
 /// The pause before each timed batch.
 const SETTLE: Duration = Duration::from_millis(20);
+/// Round trips per batch of the latency shape.
+const ROUND_TRIPS: u64 = 1_000;
 
-fn many_tasks(executor: &impl Executor) {
-    let futures: Vec<_> = (0..TASKS)
-        .map(|i| executor.submit(move || black_box(i)).expect("submit"))
-        .collect();
-    let total: u64 = futures
-        .into_iter()
-        .map(|future| future.result().expect("result"))
-        .sum();
-    assert_eq!(total, TASKS * (TASKS - 1) / 2);
+fn throughput_batch(executor: &impl Executor) {
+    assert_eq!(many_tasks(executor), TASKS_SUM);
 }
 
-fn rayon_tasks(pool: &rayon::ThreadPool) {
-    let (sender, receiver) = mpsc::channel();
-    for i in 0..TASKS {
-        let sender = sender.clone();
-        pool.spawn(move || sender.send(black_box(i)).expect("send"));
-    }
-    drop(sender);
-    let total: u64 = receiver.iter().take(TASKS as usize).sum();
-    assert_eq!(total, TASKS * (TASKS - 1) / 2);
+fn rayon_throughput_batch(pool: &rayon::ThreadPool) {
+    assert_eq!(rayon_many_tasks(pool), TASKS_SUM);
 }
 
-fn one_task_each(executor: &impl Executor) {
+fn latency_batch(executor: &impl Executor) {
     for i in 0..ROUND_TRIPS {
-        let future = executor.submit(move || black_box(i)).expect("submit");
-        assert_eq!(future.result(), Ok(i));
+        assert_eq!(one_task(executor, i), i);
     }
 }
 
-fn rayon_one_task_each(pool: &rayon::ThreadPool) {
+fn rayon_latency_batch(pool: &rayon::ThreadPool) {
     for i in 0..ROUND_TRIPS {
-        let (sender, receiver) = mpsc::channel();
-        pool.spawn(move || sender.send(black_box(i)).expect("send"));
-        assert_eq!(receiver.recv(), Ok(i));
+        assert_eq!(rayon_one_task(pool, i), i);
     }
 }
 
@@ -83,12 +69,9 @@ fn main() {
         .skip(1)
         .find_map(|arg| arg.parse().ok())
         .unwrap_or(DEFAULT_ROUNDS);
-    let thread_pool = ThreadPoolExecutor::new(THREADS);
-    let cpu_pool = CpuPoolExecutor::new(THREADS);
-    let rayon_pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(THREADS)
-        .build()
-        .expect("build a rayon pool");
+    let thread_pool = thread_pool();
+    let cpu_pool = cpu_pool();
+    let rayon_pool = rayon_pool();
 
     println!(
         "{THREADS} threads per pool, {rounds} interleaved rounds; ratio = time / rayon's time in the same round"
@@ -98,9 +81,9 @@ fn main() {
         TASKS,
         rounds,
         &[
-            ("rayon_spawn", &|| rayon_tasks(&rayon_pool)),
-            ("thread_pool", &|| many_tasks(&thread_pool)),
-            ("cpu_pool", &|| many_tasks(&cpu_pool)),
+            ("rayon_spawn", &|| rayon_throughput_batch(&rayon_pool)),
+            ("thread_pool", &|| throughput_batch(&thread_pool)),
+            ("cpu_pool", &|| throughput_batch(&cpu_pool)),
         ],
     );
     compare(
@@ -108,9 +91,9 @@ fn main() {
         ROUND_TRIPS,
         rounds,
         &[
-            ("rayon_spawn", &|| rayon_one_task_each(&rayon_pool)),
-            ("thread_pool", &|| one_task_each(&thread_pool)),
-            ("cpu_pool", &|| one_task_each(&cpu_pool)),
+            ("rayon_spawn", &|| rayon_latency_batch(&rayon_pool)),
+            ("thread_pool", &|| latency_batch(&thread_pool)),
+            ("cpu_pool", &|| latency_batch(&cpu_pool)),
         ],
     );
 }
