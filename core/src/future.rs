@@ -125,6 +125,7 @@ impl<T, S: ?Sized> Shared<T, S> {
             .is_ok()
     }
 
+    /// Pending -> Running. False when the future was cancelled (or already completed): skip the task.
     pub(crate) fn start(&self) -> bool {
         self.leave_pending(Status::Running)
     }
@@ -160,6 +161,8 @@ impl<T, S: ?Sized> Shared<T, S> {
         self.complete(outcome);
     }
 
+    /// Publishes the outcome. Callbacks run first, in this (the completing) thread, so that once
+    /// `result()` returns, every callback registered before completion has run.
     pub(crate) fn complete(&self, outcome: Result<T, Error>) {
         loop {
             let mut state = sync::lock(&self.state);
@@ -200,15 +203,25 @@ impl<T, S: ?Sized> Shared<T, S> {
         if self.status().is_done() {
             return true;
         }
-        self.lock_when_done(deadline).is_some()
+        self.lock_until(deadline, |_| true).is_some()
     }
 
     /// The locked state once the future is done and its outcome is not lent to a late callback,
     /// or `None` if `deadline` passed first.
     fn lock_when_done(&self, deadline: Option<Instant>) -> Option<sync::MutexGuard<'_, State<T>>> {
+        self.lock_until(deadline, |state| !state.lent)
+    }
+
+    /// The locked state once the future is done and `ready` holds, or `None` if `deadline` passed
+    /// first.
+    fn lock_until(
+        &self,
+        deadline: Option<Instant>,
+        ready: impl Fn(&State<T>) -> bool,
+    ) -> Option<sync::MutexGuard<'_, State<T>>> {
         let mut state = sync::lock(&self.state);
         loop {
-            if self.status().is_done() && !state.lent {
+            if self.status().is_done() && ready(&state) {
                 return Some(state);
             }
             state.sleepers += 1;
@@ -216,7 +229,7 @@ impl<T, S: ?Sized> Shared<T, S> {
             state = guard;
             state.sleepers -= 1;
             if timed_out {
-                return (self.status().is_done() && !state.lent).then_some(state);
+                return (self.status().is_done() && ready(&state)).then_some(state);
             }
         }
     }
@@ -245,6 +258,8 @@ impl<T, S: ?Sized> Shared<T, S> {
         )
     }
 
+    /// Queues `callback` for completion, or runs it now on the outcome of a done future, outside
+    /// the lock (the outcome is lent meanwhile).
     fn add_callback(&self, callback: Callback<T>) {
         let mut state = sync::lock(&self.state);
         if !self.status().is_done() {
@@ -590,6 +605,8 @@ impl<T> Future<T> {
     /// Like [`result`](Future::result), but gives up after `timeout` with [`Error::TimedOut`], leaving
     /// the future as it was: wait again, or cancel it. Once a value has been returned it has been
     /// moved out; asking again gives [`Error::ResultTaken`]. Errors can be read any number of times.
+    /// The timeout also bounds the wait for a callback that is reading the outcome right then (one
+    /// added to the done future by another thread): the outcome is not readable until it returns.
     ///
     /// ```
     /// use std::time::Duration;
@@ -621,7 +638,8 @@ impl<T> Future<T> {
             .expect("no deadline: waits until done")
     }
 
-    /// [`error`](Future::error) with a timeout: `Err(Error::TimedOut)` if not done in time.
+    /// [`error`](Future::error) with a timeout: `Err(Error::TimedOut)` if not done in time (or if a
+    /// callback is still reading the outcome then, as for [`result_timeout`](Future::result_timeout)).
     ///
     /// ```
     /// use std::time::Duration;

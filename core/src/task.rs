@@ -1,9 +1,9 @@
 //! A submitted task as the queue holds it: the closure and its future's state in one allocation.
 //!
-//! Both executors used to box the closure with its [`Promise`](crate::Promise) (one allocation)
-//! beside the future's shared state (another). Putting the closure inside the shared state, as
-//! tokio's task cells do, halves the allocations per submission: the queue and the [`Future`] hold
-//! two handles to one `Arc`.
+//! The closure lives inside the future's shared state, as in tokio's task cells: the queue's
+//! [`Job`] and the caller's [`Future`] are two handles to one `Arc`. A boxed closure beside the
+//! state would cost a second allocation per submission, and allocation was the largest cost of
+//! a trivial task (see `benches/ratios.rs`).
 
 use std::sync::Arc;
 

@@ -414,6 +414,38 @@ fn a_late_callback_after_the_value_was_taken_is_told_so() {
 }
 
 #[test]
+fn a_future_whose_outcome_a_late_callback_is_reading_is_done_but_its_result_waits() {
+    within_deadline(
+        "a late callback held at a gate while others read the future",
+        || {
+            let future = Arc::new(successful(5));
+            let gate = Gate::new();
+            let reading = Signals::new();
+            let callback_thread = {
+                let (future, waiter, sender) =
+                    (Arc::clone(&future), gate.waiter(), reading.sender());
+                thread::spawn(move || {
+                    future.add_done_callback(move |outcome| {
+                        sender.send(outcome.ok().copied()).unwrap();
+                        waiter.wait();
+                    });
+                })
+            };
+            assert_eq!(reading.next("the late callback to start"), Some(5));
+            // Done is done, whoever is reading the outcome.
+            assert!(future.is_done());
+            assert!(future.wait_timeout(SHORT));
+            // The outcome itself is lent to the callback: reading it waits, within the timeout.
+            assert_eq!(future.error_timeout(SHORT), Err(Error::TimedOut));
+            gate.open();
+            callback_thread.join().unwrap();
+            let future = Arc::into_inner(future).expect("the only handle left");
+            assert_eq!(future.result(), Ok(5), "the lent value came back");
+        },
+    );
+}
+
+#[test]
 fn callbacks_added_before_completion_have_run_when_result_returns() {
     within_deadline("result() of a future completed by another thread", || {
         let (promise, future) = Promise::new();
