@@ -277,7 +277,8 @@ impl Executor for ThreadPoolExecutor {
             }
         });
         if let Err((job, error)) = pushed {
-            // The job holds the promise: forget it quietly, the caller gets the error instead.
+            // Cancel the refused job quietly (dropping it would fail its future as broken): the
+            // caller gets the error instead, and nobody holds that future.
             job.cancel();
             return Err(error);
         }
