@@ -1,26 +1,28 @@
-//! [`CpuPoolExecutor`]: a pool sized to the cores, on rayon, for tasks that compute.
+//! [`CpuPoolExecutor`]: a pool sized to the cores, for tasks that compute.
 
 use std::fmt;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 
-use crate::error::panic_message;
-use crate::queue::Queue;
-use crate::task::Job;
+use crate::workers::{Initializer, Workers};
 use crate::{Error, Executor, Future};
 
-type Initializer = Arc<dyn Fn() + Send + Sync>;
-
-/// An executor for CPU-bound work: one thread per core, on a dedicated [`rayon::ThreadPool`].
+/// An executor for CPU-bound work: one thread per core, all started when the pool is built.
 ///
 /// It is the course's answer to Python's "CPU-bound work goes to a `ProcessPoolExecutor`". Python
 /// needs processes because the GIL lets only one thread run Python code at a time; Rust has no GIL,
 /// so threads already compute in parallel and nothing has to be pickled: `Send + 'static` is the
 /// whole contract. What a process pool would add, isolation from crashes, is not provided here.
 ///
-/// It behaves like [`ThreadPoolExecutor`](crate::ThreadPoolExecutor) (same trait, FIFO start order,
-/// cancellation, shutdown, panics caught) with two differences: its threads start at once, when the
-/// pool is built, and the initializer therefore runs at build time on every thread.
+/// It behaves like [`ThreadPoolExecutor`](crate::ThreadPoolExecutor) (same trait, same worker
+/// loop, FIFO start order, cancellation, shutdown, panics caught) with two differences: it has one
+/// thread per core by default, and its threads start at once, when the pool is built, so the
+/// initializer runs at build time on every thread.
+///
+/// A task may use `rayon` inside (`par_iter`, `rayon::join`): the pool's threads are plain
+/// threads, not rayon workers, so that work goes to rayon's own pool while the task waits for it,
+/// and the pool's other queued tasks never run nested on the task's stack. (On a rayon worker they
+/// could: a worker waiting in `join` runs other queued jobs meanwhile, and one of them waiting for
+/// the first task would wait for itself.)
 ///
 /// ```
 /// use concurrent::{CpuPoolExecutor, Executor};
@@ -33,44 +35,7 @@ type Initializer = Arc<dyn Fn() + Send + Sync>;
 /// assert_eq!(sums.iter().sum::<u64>(), (0..4000).sum::<u64>());
 /// ```
 pub struct CpuPoolExecutor {
-    inner: Arc<Inner>,
-    /// `None` when rayon could not start its threads (the pool is then broken) and after drop.
-    pool: Option<rayon::ThreadPool>,
-    threads: usize,
-}
-
-struct Inner {
-    /// Our own FIFO of submitted jobs: at most `threads` rayon jobs drain it, and
-    /// `shutdown(cancel_futures)` finds every unstarted job here.
-    queue: Queue,
-    /// Threads that have started (and run the initializer) and exited, so building the pool can
-    /// wait for the former and dropping it for the latter.
-    threads: Mutex<Lifecycle>,
-    threads_signal: Condvar,
-}
-
-#[derive(Default)]
-struct Lifecycle {
-    started: usize,
-    exited: usize,
-}
-
-impl Inner {
-    fn update(&self, change: impl FnOnce(&mut Lifecycle)) {
-        change(&mut self.threads.lock().unwrap_or_else(|p| p.into_inner()));
-        self.threads_signal.notify_all();
-    }
-
-    /// Blocks until `done` holds for the thread counts.
-    fn wait_threads(&self, done: impl Fn(&Lifecycle) -> bool) {
-        let mut threads = self.threads.lock().unwrap_or_else(|p| p.into_inner());
-        while !done(&threads) {
-            threads = self
-                .threads_signal
-                .wait(threads)
-                .unwrap_or_else(|p| p.into_inner());
-        }
-    }
+    workers: Arc<Workers>,
 }
 
 /// Configures a [`CpuPoolExecutor`]: `CpuPoolExecutor::builder()...build()`.
@@ -144,64 +109,29 @@ impl CpuPoolBuilder {
             0 => CpuPoolExecutor::default_threads(),
             n => n,
         };
-        let inner = Arc::new(Inner {
-            queue: Queue::new(),
-            threads: Mutex::new(Lifecycle::default()),
-            threads_signal: Condvar::new(),
-        });
-        let prefix = self
-            .thread_name_prefix
-            .unwrap_or_else(|| "CpuPoolExecutor".to_owned());
-        let initializer = self.initializer;
-        // The handlers hold weak references: rayon keeps them for the threads' whole life, and a
-        // strong one would keep `Inner` alive in a cycle.
-        let on_start = Arc::downgrade(&inner);
-        let on_exit = Arc::downgrade(&inner);
-        let built = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(move |n| format!("{prefix}_{n}"))
-            .start_handler(move |_| {
-                let failure = initializer
-                    .as_ref()
-                    .and_then(|initializer| catch_unwind(AssertUnwindSafe(|| initializer())).err());
-                let Some(inner) = on_start.upgrade() else {
-                    return;
-                };
-                if let Some(payload) = failure {
-                    let reason = format!(
-                        "a worker's initializer panicked: {}",
-                        panic_message(payload.as_ref())
-                    );
-                    log::error!("{reason}");
-                    inner.queue.break_with(reason);
-                }
-                inner.update(|threads| threads.started += 1);
-            })
-            .exit_handler(move |_| {
-                if let Some(inner) = on_exit.upgrade() {
-                    inner.update(|threads| threads.exited += 1);
-                }
-            })
-            .build();
-        let pool = match built {
-            Ok(pool) => {
-                // Every initializer has run when `build` returns: a failing one has already broken
-                // the pool, so the first submission is refused rather than accepted and failed.
-                inner.wait_threads(|started| started.started >= threads);
-                Some(pool)
-            }
-            Err(error) => {
-                inner
+        let workers = Workers::new(
+            threads,
+            self.thread_name_prefix,
+            |_| "CpuPoolExecutor".to_owned(),
+            self.initializer,
+        );
+        let (ready, initialized) = std::sync::mpsc::channel();
+        for _ in 0..threads {
+            workers.queue.lock().active += 1;
+            if let Err(error) = workers.spawn(Some(ready.clone())) {
+                workers.queue.finish_one();
+                workers
                     .queue
                     .break_with(format!("could not start the CPU pool: {error}"));
-                None
+                break;
             }
-        };
-        CpuPoolExecutor {
-            inner,
-            pool,
-            threads,
         }
+        // Every initializer has run when `build` returns (each worker drops its sender after
+        // its own): a failing one has already broken the pool, so the first submission is
+        // refused rather than accepted and failed.
+        drop(ready);
+        while initialized.recv().is_ok() {}
+        CpuPoolExecutor { workers }
     }
 }
 
@@ -245,21 +175,6 @@ impl CpuPoolExecutor {
     pub fn default_threads() -> usize {
         std::thread::available_parallelism().map_or(1, usize::from)
     }
-
-    fn on_own_thread(&self) -> bool {
-        self.pool
-            .as_ref()
-            .is_some_and(|pool| pool.current_thread_index().is_some())
-    }
-}
-
-impl Inner {
-    /// Runs queued jobs until the queue is empty; at most `threads` drainers run at once.
-    fn drain(&self) {
-        while let Some(job) = self.queue.pop_or_retire() {
-            job.run();
-        }
-    }
 }
 
 impl Executor for CpuPoolExecutor {
@@ -268,64 +183,30 @@ impl Executor for CpuPoolExecutor {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let (job, future) = Job::new(task);
-        let threads = self.threads;
-        let mut spawn = false;
-        let pushed = self.inner.queue.push(job, |state| {
-            if state.active < threads {
-                state.active += 1;
-                spawn = true;
-            }
-        });
-        if let Err((job, error)) = pushed {
-            job.cancel();
-            return Err(error);
-        }
-        if spawn {
-            let inner = Arc::clone(&self.inner);
-            match &self.pool {
-                Some(pool) => pool.spawn(move || inner.drain()),
-                // Unreachable in practice: without a pool the queue is broken and refused the push.
-                None => inner.drain(),
-            }
-        }
-        Ok(future)
+        // Every thread started at build: nothing to start here.
+        self.workers.submit(task, |_, _| false)
     }
 
     fn max_workers(&self) -> usize {
-        self.threads
+        self.workers.max_workers
     }
 
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
-        self.inner.queue.close(cancel_futures);
-        if wait && !self.on_own_thread() {
-            self.inner.queue.wait_drained();
-        }
+        self.workers.shutdown(wait, cancel_futures);
     }
 }
 
 impl Drop for CpuPoolExecutor {
     fn drop(&mut self) {
-        let own_thread = self.on_own_thread();
-        self.shutdown(true, false);
-        let Some(pool) = self.pool.take() else { return };
-        // Dropping a rayon pool only asks its threads to stop; wait until they have, so dropping
-        // the executor really joins its workers (unless we are one of them).
-        drop(pool);
-        if own_thread {
-            return;
-        }
-        let threads = self.threads;
-        self.inner
-            .wait_threads(|lifecycle| lifecycle.exited >= threads);
+        self.workers.close_and_join();
     }
 }
 
 impl fmt::Debug for CpuPoolExecutor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.inner.queue.lock();
+        let state = self.workers.queue.lock();
         f.debug_struct("CpuPoolExecutor")
-            .field("threads", &self.threads)
+            .field("threads", &self.workers.max_workers)
             .field("queued", &state.jobs.len())
             .field("closed", &state.closed)
             .finish()

@@ -54,16 +54,33 @@ impl Status {
 type Callback<T> = Box<dyn FnOnce(Result<&T, &Error>) + Send>;
 
 struct State<T> {
-    /// The task's outcome once done; `None` before, and after the value was moved out.
+    /// The task's outcome once decided. An error stays here from then on (callbacks get clones);
+    /// a value is out while lent to `holder`, and for good once `result()` moved it out.
     outcome: Option<Result<T, Error>>,
-    /// True while a callback added after completion borrows `outcome` outside the lock: readers
-    /// wait on `done` until it is back (the value is never shared, so `T` need not be `Sync`).
-    lent: bool,
+    /// The thread running this future's callbacks right now with the outcome in hand: the
+    /// completing thread (before the future is done), or one running callbacks added after. A
+    /// value is lent to it outside the lock (never shared, so `T` need not be `Sync`): other
+    /// threads wait for it to come back, while that thread itself never waits for its own
+    /// callback. Callbacks it adds meanwhile are queued in `callbacks` and run after the current one.
+    holder: Option<sync::ThreadId>,
     failed: bool,
     /// Threads blocked on `done`: without any, completing skips the wake-up system call.
     sleepers: u32,
     callbacks: Vec<Callback<T>>,
     waiters: Vec<(sync::Arc<Waiter>, usize)>,
+}
+
+impl<T> State<T> {
+    /// True on the thread running this future's callbacks (see `holder`).
+    fn held_here(&self) -> bool {
+        self.holder
+            .is_some_and(|holder| holder == sync::current_thread())
+    }
+
+    /// True while the value is lent to a callback.
+    fn value_lent(&self) -> bool {
+        self.holder.is_some() && self.outcome.is_none()
+    }
 }
 
 /// What a future's shared state may carry besides the outcome: nothing for a bare [`Promise`],
@@ -92,7 +109,7 @@ impl<T, S> Shared<T, S> {
             status: AtomicU8::new(Status::Pending as u8),
             state: Mutex::new(State {
                 outcome: None,
-                lent: false,
+                holder: None,
                 failed: false,
                 sleepers: 0,
                 callbacks: Vec::new(),
@@ -136,66 +153,105 @@ impl<T, S: ?Sized> Shared<T, S> {
             return self.status() == Status::Cancelled;
         }
         state.outcome = Some(Err(Error::Cancelled));
-        let callbacks = std::mem::take(&mut state.callbacks);
         // Waiters hear of it under our lock, so nobody can see the future done before they do
         // (`register` reads the status under this lock; lock order: future, then waiter).
         notify_waiters(std::mem::take(&mut state.waiters), false);
         let wake = state.sleepers > 0;
+        // A pending future has no holder: the callbacks run here, and those they add after them.
+        state.holder = Some(sync::current_thread());
         drop(state);
         if wake {
             self.done.notify_all();
         }
-        for callback in callbacks {
-            run_callback(callback, Err(&Error::Cancelled));
-        }
+        let mut state = self.run_callbacks(sync::lock(&self.state), Err(&Error::Cancelled));
+        state.holder = None;
         true
     }
 
+    /// Runs the queued callbacks outside the lock, then those they queued, until none is left;
+    /// returns the lock, taken with no callback queued. The caller is the `holder`.
+    fn run_callbacks<'a>(
+        &'a self,
+        mut state: sync::MutexGuard<'a, State<T>>,
+        outcome: Result<&T, &Error>,
+    ) -> sync::MutexGuard<'a, State<T>> {
+        loop {
+            let callbacks = std::mem::take(&mut state.callbacks);
+            if callbacks.is_empty() {
+                return state;
+            }
+            drop(state);
+            for callback in callbacks {
+                run_callback(callback, outcome);
+            }
+            state = sync::lock(&self.state);
+        }
+    }
+
     /// Starts the task unless cancelled, runs it, and completes the future with its value or panic.
-    pub(crate) fn run(&self, task: impl FnOnce() -> T) {
+    /// `before_done` runs once, in any case: just before the future is marked done, or when the task
+    /// is skipped.
+    pub(crate) fn run(&self, task: impl FnOnce() -> T, before_done: impl FnOnce()) {
         if !self.start() {
-            return;
+            return before_done();
         }
         let outcome = catch_unwind(AssertUnwindSafe(task))
             .map_err(|payload| Error::Panicked(panic_message(payload.as_ref())));
-        self.complete(outcome);
+        self.complete_then(outcome, before_done);
     }
 
     /// Publishes the outcome. Callbacks run first, in this (the completing) thread, so that once
     /// `result()` returns, every callback registered before completion has run.
     pub(crate) fn complete(&self, outcome: Result<T, Error>) {
-        loop {
-            let mut state = sync::lock(&self.state);
-            match self.status() {
-                Status::Finished | Status::Cancelled => return,
-                // Failed before it started (a broken pool, a dropped promise): from here on it can
-                // no longer be cancelled, or callbacks would see one outcome and the future keep
-                // another. Only the promise's owner starts or completes, so nothing races this.
-                Status::Pending => self.set_status(Status::Running),
-                Status::Running => {}
-            }
-            if state.callbacks.is_empty() {
-                let failed = outcome.is_err();
-                state.failed = failed;
-                state.outcome = Some(outcome);
-                self.set_status(Status::Finished);
-                // Waiters hear of it under our lock, so nobody can see the future done before
-                // they do: whoever reacts to this completion finds `wait` and `as_completed`
-                // already told (lock order: future, then waiter).
-                notify_waiters(std::mem::take(&mut state.waiters), failed);
-                let wake = state.sleepers > 0;
+        self.complete_then(outcome, || {});
+    }
+
+    /// [`complete`](Self::complete), running `before_done` once just before the future is marked
+    /// done (or at once if it already was): a worker uses it to count itself available before
+    /// anyone can see the task finished.
+    fn complete_then(&self, outcome: Result<T, Error>, before_done: impl FnOnce()) {
+        let mut state = sync::lock(&self.state);
+        match self.status() {
+            Status::Finished | Status::Cancelled => {
                 drop(state);
-                if wake {
-                    self.done.notify_all();
-                }
-                return;
+                return before_done();
             }
-            let callbacks = std::mem::take(&mut state.callbacks);
-            drop(state);
-            for callback in callbacks {
-                run_callback(callback, outcome.as_ref());
-            }
+            // Failed before it started (a broken pool, a dropped promise): from here on it can
+            // no longer be cancelled, or callbacks would see one outcome and the future keep
+            // another. Only the promise's owner starts or completes, so nothing races this.
+            Status::Pending => self.set_status(Status::Running),
+            Status::Running => {}
         }
+        let failed = outcome.is_err();
+        state.failed = failed;
+        if !state.callbacks.is_empty() {
+            // The outcome is decided: this thread's callbacks may read it through the future
+            // (an error from the state, a value as lent), and queue more callbacks.
+            if let Err(error) = &outcome {
+                state.outcome = Some(Err(error.clone()));
+            }
+            state.holder = Some(sync::current_thread());
+            state = self.run_callbacks(state, outcome.as_ref());
+            state.holder = None;
+        }
+        before_done();
+        state.outcome = Some(outcome);
+        self.set_status(Status::Finished);
+        // Waiters hear of it under our lock, so nobody can see the future done before they do:
+        // whoever reacts to this completion finds `wait` and `as_completed` already told (lock
+        // order: future, then waiter).
+        notify_waiters(std::mem::take(&mut state.waiters), failed);
+        let wake = state.sleepers > 0;
+        drop(state);
+        if wake {
+            self.done.notify_all();
+        }
+    }
+
+    /// Done, or at least decided for this thread: it is running this future's callbacks, so
+    /// waiting for the future to be done would be waiting for itself.
+    fn decided(&self, state: &State<T>) -> bool {
+        self.status().is_done() || state.held_here()
     }
 
     /// Blocks until done (true) or until `deadline` passes (false).
@@ -203,17 +259,11 @@ impl<T, S: ?Sized> Shared<T, S> {
         if self.status().is_done() {
             return true;
         }
-        self.lock_until(deadline, |_| true).is_some()
+        self.lock_until(deadline, |state| self.decided(state))
+            .is_some()
     }
 
-    /// The locked state once the future is done and its outcome is not lent to a late callback,
-    /// or `None` if `deadline` passed first.
-    fn lock_when_done(&self, deadline: Option<Instant>) -> Option<sync::MutexGuard<'_, State<T>>> {
-        self.lock_until(deadline, |state| !state.lent)
-    }
-
-    /// The locked state once the future is done and `ready` holds, or `None` if `deadline` passed
-    /// first.
+    /// The locked state once `ready` holds, or `None` if `deadline` passed first.
     fn lock_until(
         &self,
         deadline: Option<Instant>,
@@ -221,7 +271,7 @@ impl<T, S: ?Sized> Shared<T, S> {
     ) -> Option<sync::MutexGuard<'_, State<T>>> {
         let mut state = sync::lock(&self.state);
         loop {
-            if self.status().is_done() && ready(&state) {
+            if ready(&state) {
                 return Some(state);
             }
             state.sleepers += 1;
@@ -229,15 +279,20 @@ impl<T, S: ?Sized> Shared<T, S> {
             state = guard;
             state.sleepers -= 1;
             if timed_out {
-                return (self.status().is_done() && ready(&state)).then_some(state);
+                return ready(&state).then_some(state);
             }
         }
     }
 
     /// Moves the value out (or clones the error) once done; `None` if `deadline` passed first.
+    /// A value lent to another thread's callback is waited for; one lent to this thread's own
+    /// callback gives [`Error::ResultLent`] at once.
     fn take(&self, deadline: Option<Instant>) -> Option<Result<T, Error>> {
-        let mut state = self.lock_when_done(deadline)?;
+        let mut state = self.lock_until(deadline, |state| {
+            self.decided(state) && (!state.value_lent() || state.held_here())
+        })?;
         Some(match state.outcome.take() {
+            None if state.value_lent() => Err(Error::ResultLent),
             None => Err(Error::ResultTaken),
             Some(Ok(value)) => Ok(value),
             Some(Err(error)) => {
@@ -248,38 +303,57 @@ impl<T, S: ?Sized> Shared<T, S> {
     }
 
     /// The error the future ended with, once done; `None` inside if it holds (or held) a value.
+    /// Errors are never lent, so this never waits for a callback.
     fn error(&self, deadline: Option<Instant>) -> Option<Option<Error>> {
-        let state = self.lock_when_done(deadline)?;
-        Some(
-            state
-                .outcome
-                .as_ref()
-                .and_then(|outcome| outcome.as_ref().err().cloned()),
-        )
+        let state = self.lock_until(deadline, |state| self.decided(state))?;
+        Some(match &state.outcome {
+            Some(Err(error)) => Some(error.clone()),
+            _ => None,
+        })
     }
 
     /// Queues `callback` for completion, or runs it now on the outcome of a done future, outside
-    /// the lock (the outcome is lent meanwhile).
+    /// the lock (a value is lent meanwhile, an error cloned). Added by a callback of this future
+    /// on its own thread, it is queued and runs after that callback returns.
     fn add_callback(&self, callback: Callback<T>) {
         let mut state = sync::lock(&self.state);
-        if !self.status().is_done() {
+        if !self.status().is_done() || state.held_here() {
             state.callbacks.push(callback);
             return;
         }
-        drop(state);
-        let mut state = self
-            .lock_when_done(None)
-            .expect("no deadline: the future is done");
-        let Some(outcome) = state.outcome.take() else {
-            drop(state);
-            return run_callback(callback, Err(&Error::ResultTaken));
+        // Another thread's callback is reading the value: wait until it is back.
+        while state.value_lent() {
+            state.sleepers += 1;
+            state = sync::wait_until(&self.done, state, None).0;
+            state.sleepers -= 1;
+        }
+        let outcome = match state.outcome.take() {
+            None => {
+                drop(state);
+                return run_callback(callback, Err(&Error::ResultTaken));
+            }
+            Some(Err(error)) => {
+                state.outcome = Some(Err(error.clone()));
+                Err(error)
+            }
+            Some(Ok(value)) => Ok(value),
         };
-        state.lent = true;
+        // Errors are not lent: another thread's callback may hold this future's error already,
+        // and then callbacks added here run at once rather than queue behind this one.
+        let hold = state.holder.is_none();
+        if hold {
+            state.holder = Some(sync::current_thread());
+        }
         drop(state);
         run_callback(callback, outcome.as_ref());
-        let mut state = sync::lock(&self.state);
-        state.outcome = Some(outcome);
-        state.lent = false;
+        if !hold {
+            return;
+        }
+        let mut state = self.run_callbacks(sync::lock(&self.state), outcome.as_ref());
+        if let Ok(value) = outcome {
+            state.outcome = Some(Ok(value));
+        }
+        state.holder = None;
         let wake = state.sleepers > 0;
         drop(state);
         if wake {
@@ -289,7 +363,7 @@ impl<T, S: ?Sized> Shared<T, S> {
 
     fn register(&self, waiter: &sync::Arc<Waiter>, index: usize) -> Option<bool> {
         let mut state = sync::lock(&self.state);
-        if self.status().is_done() {
+        if self.decided(&state) {
             return Some(state.failed);
         }
         state.waiters.push((sync::Arc::clone(waiter), index));
@@ -457,7 +531,7 @@ impl<T: Send + 'static> Promise<T> {
     /// ```
     pub fn run(mut self, task: impl FnOnce() -> T) {
         if let Some(shared) = self.shared.take() {
-            shared.run(task);
+            shared.run(task, || {});
         }
     }
 

@@ -107,6 +107,7 @@ mod thread_pool;
 mod wait;
 mod waitable;
 mod waiter;
+mod workers;
 
 #[cfg(all(test, loom))]
 mod loom_tests;

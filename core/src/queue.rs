@@ -24,9 +24,9 @@ pub(crate) struct QueueState {
     pub(crate) jobs: VecDeque<Job>,
     /// `Some(Error::Shutdown)` or `Some(Error::Broken(..))` once no more work is accepted.
     pub(crate) closed: Option<Error>,
-    /// Workers blocked waiting for a job (thread pool only).
+    /// Workers asleep waiting for a job (to know whether a push must wake one).
     pub(crate) idle: usize,
-    /// Live workers (thread pool) or rayon jobs draining the queue (CPU pool).
+    /// Live workers.
     pub(crate) active: usize,
 }
 
@@ -39,6 +39,10 @@ pub(crate) struct Queue {
     /// A copy of `jobs.len()` (written under the lock) that a worker about to sleep can poll
     /// without taking the lock.
     queued: AtomicUsize,
+    /// Workers running a job: one more when a worker takes a job (under the lock), one less just
+    /// before that job's future is marked done (outside it). Whoever has seen a task finish thus
+    /// sees its worker available again, even before the worker is back asking for a job.
+    busy: AtomicUsize,
 }
 
 impl Queue {
@@ -53,6 +57,7 @@ impl Queue {
             available: Condvar::new(),
             drained: Condvar::new(),
             queued: AtomicUsize::new(0),
+            busy: AtomicUsize::new(0),
         }
     }
 
@@ -114,6 +119,7 @@ impl Queue {
         loop {
             if let Some(job) = state.jobs.pop_front() {
                 self.queued.store(state.jobs.len(), Ordering::Relaxed);
+                self.busy.fetch_add(1, Ordering::Relaxed);
                 return Some(job);
             }
             if state.closed.is_some() {
@@ -175,20 +181,18 @@ impl Queue {
         }
     }
 
-    /// The next job for a draining worker, or `None` after retiring the worker (`active -= 1`)
-    /// when the queue is empty: both under one lock, so a push that comes after sees the worker
-    /// gone and starts another.
-    pub(crate) fn pop_or_retire(&self) -> Option<Job> {
-        let mut state = self.lock();
-        if let Some(job) = state.jobs.pop_front() {
-            self.queued.store(state.jobs.len(), Ordering::Relaxed);
-            return Some(job);
-        }
-        self.retire(state);
-        None
+    /// Workers running a job now (read it under the lock: `busy <= active` then holds).
+    pub(crate) fn busy(&self) -> usize {
+        self.busy.load(Ordering::Acquire)
     }
 
-    /// One thread-pool worker exited.
+    /// A worker's job is about to be marked done: the worker counts as available from now on.
+    /// (Release: whoever sees the future done, sees this too.)
+    pub(crate) fn job_finished(&self) {
+        self.busy.fetch_sub(1, Ordering::Release);
+    }
+
+    /// One worker exited.
     pub(crate) fn finish_one(&self) {
         self.retire(self.lock());
     }
@@ -203,7 +207,7 @@ impl Queue {
         }
     }
 
-    /// Blocks until `active` is zero: every worker (or drainer) is done.
+    /// Blocks until `active` is zero: every worker is done.
     pub(crate) fn wait_drained(&self) {
         let mut state = self.lock();
         while state.active > 0 {

@@ -19,6 +19,21 @@ pub(crate) mod atomic {
 
 use std::time::{Duration, Instant};
 
+/// Which thread this is. loom runs its modelled threads on one OS thread, so under loom the id
+/// must be loom's.
+#[cfg(loom)]
+pub(crate) type ThreadId = loom::thread::ThreadId;
+#[cfg(not(loom))]
+pub(crate) type ThreadId = std::thread::ThreadId;
+
+/// The id of the calling thread.
+pub(crate) fn current_thread() -> ThreadId {
+    #[cfg(loom)]
+    return loom::thread::current().id();
+    #[cfg(not(loom))]
+    return std::thread::current().id();
+}
+
 /// The instant `timeout` from now, or `None` (no deadline at all) when it is too far away to
 /// represent, as `Duration::MAX` is: a huge timeout means "wait as long as it takes", never a panic.
 pub(crate) fn deadline_after(timeout: Duration) -> Option<Instant> {

@@ -23,7 +23,8 @@ impl<F: Send> Slot for TaskSlot<F> {}
 /// The type-erased operations of a queued task; its [`Job`] calls one of them, once.
 trait Runnable: Send + Sync {
     /// Runs the task unless its future was cancelled; a panic becomes the future's error.
-    fn run(&self);
+    /// `before_done` runs once, just before the future is marked done (or when the task is skipped).
+    fn run(&self, before_done: &dyn Fn());
     /// Completes the future without running the task: cancelled (`None`) or failed with `error`.
     fn abandon(&self, error: Option<Error>);
 }
@@ -39,9 +40,10 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send,
 {
-    fn run(&self) {
-        if let Some(task) = self.take_task() {
-            Shared::run(self, task);
+    fn run(&self, before_done: &dyn Fn()) {
+        match self.take_task() {
+            Some(task) => Shared::run(self, task, before_done),
+            None => before_done(),
         }
     }
 
@@ -79,9 +81,12 @@ impl Job {
     }
 
     /// Runs the task unless its future was cancelled; a panic becomes the future's error.
-    pub(crate) fn run(mut self) {
-        if let Some(task) = self.task.take() {
-            task.run();
+    /// `before_done` runs once, just before anyone can see the future done: a worker counts itself
+    /// available there, so a submission that follows a finished task reuses its worker.
+    pub(crate) fn run(mut self, before_done: &dyn Fn()) {
+        match self.task.take() {
+            Some(task) => task.run(before_done),
+            None => before_done(),
         }
     }
 

@@ -1,30 +1,17 @@
 //! [`ThreadPoolExecutor`]: a pool of OS threads for tasks that mostly wait (network, disk, sleeps).
 
-use std::cell::Cell;
 use std::fmt;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::error::panic_message;
-use crate::queue::Queue;
-use crate::task::Job;
+use crate::workers::{Initializer, Workers};
 use crate::{Error, Executor, Future};
-
-type Initializer = Arc<dyn Fn() + Send + Sync>;
-
-/// Gives each pool an identity, so a worker knows which pool it belongs to.
-static NEXT_POOL_ID: AtomicUsize = AtomicUsize::new(1);
-
-thread_local! {
-    /// The id of the pool this thread works for (0 on threads that are not workers).
-    static CURRENT_POOL: Cell<usize> = const { Cell::new(0) };
-}
 
 /// Python's `ThreadPoolExecutor`: up to `max_workers` threads run submitted tasks in FIFO order.
 ///
 /// Workers start lazily, one per submission while no idle worker can take it, up to the maximum;
-/// an idle worker is always reused before a new thread starts. A task that panics fails its future
+/// an idle worker is always reused before a new thread starts. A worker counts as idle from the
+/// moment its task's future is done, so `submit(..).result()` in a loop runs on one thread, as in
+/// CPython. A task that panics fails its future
 /// with [`Error::Panicked`] and its worker carries on, so the pool never shrinks.
 ///
 /// Use it for I/O-bound work. Unlike Python, Rust has no GIL: these threads also run CPU-bound code
@@ -46,17 +33,7 @@ thread_local! {
 /// }
 /// ```
 pub struct ThreadPoolExecutor {
-    pool: Arc<Pool>,
-}
-
-struct Pool {
-    id: usize,
-    queue: Queue,
-    max_workers: usize,
-    thread_name_prefix: String,
-    initializer: Option<Initializer>,
-    /// Workers started so far (to number thread names).
-    started: AtomicUsize,
+    pool: Arc<Workers>,
 }
 
 /// Configures a [`ThreadPoolExecutor`]: `ThreadPoolExecutor::builder()...build()`.
@@ -134,22 +111,17 @@ impl ThreadPoolBuilder {
     /// assert_eq!(pool.worker_count(), 1);
     /// ```
     pub fn build(self) -> ThreadPoolExecutor {
-        let id = NEXT_POOL_ID.fetch_add(1, Ordering::Relaxed);
         let max_workers = match self.max_workers {
             0 => ThreadPoolExecutor::default_max_workers(),
             n => n,
         };
         ThreadPoolExecutor {
-            pool: Arc::new(Pool {
-                id,
-                queue: Queue::new(),
+            pool: Workers::new(
                 max_workers,
-                thread_name_prefix: self
-                    .thread_name_prefix
-                    .unwrap_or_else(|| format!("ThreadPoolExecutor-{id}")),
-                initializer: self.initializer,
-                started: AtomicUsize::new(0),
-            }),
+                self.thread_name_prefix,
+                |id| format!("ThreadPoolExecutor-{id}"),
+                self.initializer,
+            ),
         }
     }
 }
@@ -211,53 +183,21 @@ impl ThreadPoolExecutor {
         self.pool.queue.lock().active
     }
 
-    /// How many workers are idle now, blocked waiting for a task. The next submission goes to one
-    /// of them rather than to a new thread. A worker whose task just finished becomes idle a moment
-    /// after its future is done (it may still be returning from the task).
+    /// How many workers are idle now: alive and not running a task (waiting for one, or on the
+    /// way back to the queue after one). The next submission goes to one of them rather than to a
+    /// new thread. A worker counts as idle before its task's future is marked done, so by the time
+    /// `result()` returns, its worker already counts.
     ///
     /// ```
-    /// use concurrent::ThreadPoolExecutor;
+    /// use concurrent::{Executor, ThreadPoolExecutor};
     /// let pool = ThreadPoolExecutor::new(4);
     /// assert_eq!(pool.idle_workers(), 0); // no worker has started yet
+    /// pool.submit(|| ()).unwrap().result().unwrap();
+    /// assert_eq!(pool.idle_workers(), 1);
     /// ```
     pub fn idle_workers(&self) -> usize {
-        self.pool.queue.lock().idle
-    }
-}
-
-impl Pool {
-    /// Starts one more worker; called with the queue locked, after `active` was incremented.
-    fn spawn_worker(self: &Arc<Self>) -> std::io::Result<()> {
-        let number = self.started.fetch_add(1, Ordering::Relaxed);
-        let pool = Arc::clone(self);
-        std::thread::Builder::new()
-            .name(format!("{}_{number}", self.thread_name_prefix))
-            .spawn(move || pool.work())
-            .map(drop)
-    }
-
-    fn work(self: Arc<Self>) {
-        CURRENT_POOL.with(|current| current.set(self.id));
-        if let Some(initializer) = &self.initializer
-            && let Err(payload) = catch_unwind(AssertUnwindSafe(|| initializer()))
-        {
-            let reason = format!(
-                "a worker's initializer panicked: {}",
-                panic_message(payload.as_ref())
-            );
-            log::error!("{reason}");
-            self.queue.break_with(reason);
-            self.queue.finish_one();
-            return;
-        }
-        while let Some(job) = self.queue.pop() {
-            job.run();
-        }
-        self.queue.finish_one();
-    }
-
-    fn on_own_worker(&self) -> bool {
-        CURRENT_POOL.with(|current| current.get() == self.id)
+        let state = self.pool.queue.lock();
+        state.active.saturating_sub(self.pool.queue.busy())
     }
 }
 
@@ -267,30 +207,17 @@ impl Executor for ThreadPoolExecutor {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let (job, future) = Job::new(task);
         let max = self.pool.max_workers;
-        let mut spawn = false;
-        let pushed = self.pool.queue.push(job, |state| {
-            if state.idle < state.jobs.len() && state.active < max {
+        // One more thread only while the queued jobs outnumber the workers not running a job
+        // (asleep, looking for one, or just done with one): an available worker is always reused.
+        self.pool.submit(task, |state, busy| {
+            let available = state.active.saturating_sub(busy);
+            let spawn = state.jobs.len() > available && state.active < max;
+            if spawn {
                 state.active += 1;
-                spawn = true;
             }
-        });
-        if let Err((job, error)) = pushed {
-            // Cancel the refused job quietly (dropping it would fail its future as broken): the
-            // caller gets the error instead, and nobody holds that future.
-            job.cancel();
-            return Err(error);
-        }
-        if spawn && let Err(error) = self.pool.spawn_worker() {
-            self.pool.queue.finish_one();
-            if self.worker_count() == 0 {
-                self.pool
-                    .queue
-                    .break_with(format!("could not start a worker thread: {error}"));
-            }
-        }
-        Ok(future)
+            spawn
+        })
     }
 
     fn max_workers(&self) -> usize {
@@ -298,16 +225,13 @@ impl Executor for ThreadPoolExecutor {
     }
 
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
-        self.pool.queue.close(cancel_futures);
-        if wait && !self.pool.on_own_worker() {
-            self.pool.queue.wait_drained();
-        }
+        self.pool.shutdown(wait, cancel_futures);
     }
 }
 
 impl Drop for ThreadPoolExecutor {
     fn drop(&mut self) {
-        self.shutdown(true, false);
+        self.pool.close_and_join();
     }
 }
 
@@ -317,7 +241,7 @@ impl fmt::Debug for ThreadPoolExecutor {
         f.debug_struct("ThreadPoolExecutor")
             .field("max_workers", &self.pool.max_workers)
             .field("workers", &state.active)
-            .field("idle", &state.idle)
+            .field("busy", &self.pool.queue.busy())
             .field("queued", &state.jobs.len())
             .field("closed", &state.closed)
             .finish()

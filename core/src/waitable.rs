@@ -18,10 +18,33 @@ use crate::future::{Completion, Future};
 /// }
 /// ```
 ///
-/// The trait is sealed: its one method is an implementation detail.
-pub trait Waitable {
+/// The trait is sealed: only this crate implements it (its one method is an implementation
+/// detail), so your own types go in a pair with the future instead.
+///
+/// ```compile_fail
+/// use concurrent::{CompletionHandle, Future, Waitable};
+///
+/// // Does not compile: `Waitable` needs a private supertrait.
+/// struct Job(Future<u8>);
+/// impl Waitable for Job {
+///     fn completion_handle(&self) -> CompletionHandle<'_> {
+///         self.0.completion_handle()
+///     }
+/// }
+/// ```
+pub trait Waitable: sealed::Sealed {
     #[doc(hidden)]
     fn completion_handle(&self) -> CompletionHandle<'_>;
+}
+
+mod sealed {
+    /// The private supertrait of [`Waitable`](super::Waitable): outside the crate it cannot be
+    /// named, so it cannot be implemented, and neither can `Waitable`.
+    pub trait Sealed {}
+
+    impl<T: Send> Sealed for crate::Future<T> {}
+    impl<T: Send> Sealed for &crate::Future<T> {}
+    impl<K, W: super::Waitable> Sealed for (K, W) {}
 }
 
 /// Opaque handle used by [`Waitable`]; it cannot be built outside this crate.

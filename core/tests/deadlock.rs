@@ -152,6 +152,26 @@ fn shutdown_with_cancel_racing_a_submitting_thread_loses_no_future<P: Pool>() {
     }
 }
 
+fn a_task_waiting_on_its_own_saturated_pool_times_out_rather_than_hangs<P: Pool>() {
+    // The documented deadlock (Python's too): the pool's only worker runs a task that waits for a
+    // task queued behind it. Without a timeout it would wait forever; with one it reports it.
+    let pool = Arc::new(P::with_workers(1));
+    let inner = Arc::clone(&pool);
+    let outer = pool
+        .submit(move || {
+            let mut queued = inner.submit(|| 1).unwrap();
+            let waited = queued.result_timeout(SHORT);
+            (waited, queued.cancel())
+        })
+        .unwrap();
+    assert_eq!(
+        outer.result(),
+        Ok((Err(Error::TimedOut), true)),
+        "the inner task cannot start while the only worker waits for it: the wait must time out \
+         and leave the inner task queued (cancellable)"
+    );
+}
+
 on_both_executors!(
     a_task_failing_after_shutdown_was_called_still_reports_its_panic,
     many_jobs_through_map_all_come_back,
@@ -160,6 +180,7 @@ on_both_executors!(
     a_callback_that_submits_more_work,
     a_callback_that_waits_for_another_task,
     shutdown_with_cancel_racing_a_submitting_thread_loses_no_future,
+    a_task_waiting_on_its_own_saturated_pool_times_out_rather_than_hangs,
 );
 
 #[test]

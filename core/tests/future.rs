@@ -276,6 +276,45 @@ fn promise_run_turns_a_panic_into_an_error_with_its_message() {
     );
 }
 
+#[test]
+fn a_panic_with_a_non_string_payload_names_the_payload_when_it_can() {
+    within_deadline("tasks panicking with payloads that are not strings", || {
+        fn panicked_with(payload: impl std::any::Any + Send + 'static) -> Error {
+            let (promise, future) = Promise::<()>::new();
+            promise.run(move || std::panic::panic_any(payload));
+            future.result().unwrap_err()
+        }
+        let message = |error: Error| match error {
+            Error::Panicked(message) => message,
+            other => panic!("expected Error::Panicked, got {other:?}"),
+        };
+        assert_eq!(
+            message(panicked_with(42_u32)),
+            "a panic with a non-string payload: 42 (u32)"
+        );
+        assert_eq!(
+            message(panicked_with(-1_i32)),
+            "a panic with a non-string payload: -1 (i32)"
+        );
+        let boxed: Box<dyn std::error::Error + Send + Sync> = "disk full".into();
+        assert_eq!(
+            message(panicked_with(boxed)),
+            "a panic with a non-string payload: disk full (Box<dyn std::error::Error + Send + Sync>)"
+        );
+        let io = std::io::Error::other("no route");
+        assert_eq!(
+            message(panicked_with(io)),
+            "a panic with a non-string payload: no route (std::io::Error)"
+        );
+        struct Mine;
+        assert_eq!(
+            message(panicked_with(Mine)),
+            "a panic with a non-string payload",
+            "a type the crate cannot know keeps the old message"
+        );
+    });
+}
+
 // ---- done callbacks on a bare future (test_done_callback_*) ----
 
 #[test]
@@ -414,31 +453,50 @@ fn a_late_callback_after_the_value_was_taken_is_told_so() {
 }
 
 #[test]
-fn a_future_whose_outcome_a_late_callback_is_reading_is_done_but_its_result_waits() {
+fn a_future_whose_value_a_late_callback_is_reading_is_done_and_lends_it_to_one_callback_at_a_time()
+{
     within_deadline(
         "a late callback held at a gate while others read the future",
         || {
             let future = Arc::new(successful(5));
             let gate = Gate::new();
-            let reading = Signals::new();
+            let events = Signals::new();
             let callback_thread = {
                 let (future, waiter, sender) =
-                    (Arc::clone(&future), gate.waiter(), reading.sender());
+                    (Arc::clone(&future), gate.waiter(), events.sender());
                 thread::spawn(move || {
                     future.add_done_callback(move |outcome| {
-                        sender.send(outcome.ok().copied()).unwrap();
+                        sender
+                            .send(format!("first reads {:?}", outcome.ok()))
+                            .unwrap();
                         waiter.wait();
+                        sender.send("first returns".to_owned()).unwrap();
                     });
                 })
             };
-            assert_eq!(reading.next("the late callback to start"), Some(5));
-            // Done is done, whoever is reading the outcome.
+            assert_eq!(
+                events.next("the late callback to start"),
+                "first reads Some(5)"
+            );
+            // Done is done, whoever is reading the outcome, and a value is no error.
             assert!(future.is_done());
             assert!(future.wait_timeout(SHORT));
-            // The outcome itself is lent to the callback: reading it waits, within the timeout.
-            assert_eq!(future.error_timeout(SHORT), Err(Error::TimedOut));
+            assert_eq!(future.error_timeout(Duration::ZERO), Ok(None));
+            // Another thread's callback gets the value once the first one gave it back.
+            let second_thread = {
+                let (future, sender) = (Arc::clone(&future), events.sender());
+                thread::spawn(move || {
+                    future.add_done_callback(move |outcome| {
+                        sender
+                            .send(format!("second reads {:?}", outcome.ok()))
+                            .unwrap();
+                    });
+                })
+            };
             gate.open();
             callback_thread.join().unwrap();
+            second_thread.join().unwrap();
+            assert_eq!(events.drain(), ["first returns", "second reads Some(5)"]);
             let future = Arc::into_inner(future).expect("the only handle left");
             assert_eq!(future.result(), Ok(5), "the lent value came back");
         },

@@ -90,6 +90,27 @@ fn an_idle_worker_is_reused_before_a_new_thread_starts() {
 }
 
 #[test]
+fn strictly_sequential_tasks_all_run_on_one_worker() {
+    // CPython keeps one thread for `for _ in range(300): pool.submit(f).result()`. No pause between
+    // the calls: the next submission may come while the worker is still returning from the last
+    // task, and that worker must still count as available.
+    within_deadline("300 tasks one after the other", || {
+        let pool = ThreadPoolExecutor::new(8);
+        let mut threads = std::collections::HashSet::new();
+        for n in 0..300 {
+            let id = pool.submit(|| thread::current().id()).unwrap().result();
+            threads.insert(id.unwrap());
+            assert_eq!(
+                pool.worker_count(),
+                1,
+                "submission {n} started a second worker although the first one was done"
+            );
+        }
+        assert_eq!(threads.len(), 1, "tasks ran on {} threads", threads.len());
+    });
+}
+
+#[test]
 fn threads_are_named_with_the_prefix_and_their_number() {
     // CPython's test_thread_names_assigned.
     within_deadline("five tasks at a barrier", || {
