@@ -58,6 +58,26 @@ fn main() {
     assert_eq!(ran_on.try_recv().as_deref(), Ok("main"));
     // ANCHOR_END: already_done
 
+    // ANCHOR: nested
+    // A callback may use its own future: read its error, or add another callback. The nested
+    // callback waits its turn: it runs right after the one that added it returns.
+    let future = std::sync::Arc::new(future);
+    let (tx, order) = mpsc::channel();
+    let same = std::sync::Arc::clone(&future);
+    future.add_done_callback(move |outcome| {
+        assert_eq!(same.error(), None); // done with a value: no error, and no waiting
+        let nested_tx = tx.clone();
+        same.add_done_callback(move |_| nested_tx.send("nested").unwrap());
+        tx.send(if outcome.is_ok() {
+            "outer"
+        } else {
+            "outer (failed)"
+        })
+        .unwrap();
+    });
+    assert_eq!(order.try_iter().collect::<Vec<_>>(), ["outer", "nested"]);
+    // ANCHOR_END: nested
+
     // ANCHOR: panicking
     let (open, gate) = mpsc::channel::<()>();
     let future = pool

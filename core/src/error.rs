@@ -45,8 +45,11 @@ pub enum Error {
     /// The futures involved are left untouched and can be waited on again.
     #[error("timed out before the result was ready")]
     TimedOut,
-    /// The task panicked; the message is the panic's payload when it was a string (see
-    /// [`Future::result`](crate::Future::result) for other payloads).
+    /// The task panicked; the message is the panic's payload when it was a string. For a payload
+    /// of another type (`std::panic::panic_any`), it starts "a panic with a non-string payload",
+    /// followed by the value and its type for the primitive numbers, `bool` and `char`
+    /// (`": 42 (u32)"`), or the message of an error (`std::io::Error`, this crate's `Error`,
+    /// `Box<dyn std::error::Error + Send (+ Sync)>`); any other type cannot be named cheaply.
     #[error("the task panicked: {0}")]
     Panicked(String),
     /// The executor can no longer run tasks, for the reason given (for example a failing initializer).
@@ -60,7 +63,8 @@ pub enum Error {
     #[error("the result of this future was already taken")]
     ResultTaken,
     /// Asked for the value from inside one of this future's own done callbacks, on the thread
-    /// that runs it: the callback is reading the value right then.
+    /// that runs it: the callback is reading the value right then, so waiting would be waiting
+    /// for itself. Ask again after the callback returns.
     #[error(
         "the value of this future is lent to a done callback running on this thread: read it after the callback returns"
     )]

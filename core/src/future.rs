@@ -665,6 +665,13 @@ impl<T> Future<T> {
     /// Blocks until done and returns the task's value, or its error: [`Error::Panicked`] with the
     /// panic message, [`Error::Cancelled`], or [`Error::Broken`].
     ///
+    /// Inside a task, waiting for a future of the **same** pool deadlocks when every worker is
+    /// busy: the awaited task is queued behind the task that waits for it (Python's pools do the
+    /// same). Give such waits a timeout ([`result_timeout`](Future::result_timeout)), or a pool
+    /// with more workers than tasks that wait. Called from this future's own done callback on the
+    /// thread running it, it returns [`Error::ResultLent`] at once instead of waiting for itself
+    /// (see [`add_done_callback`](Future::add_done_callback)).
+    ///
     /// ```
     /// use concurrent::{Executor, ThreadPoolExecutor};
     /// let pool = ThreadPoolExecutor::new(1);
@@ -679,8 +686,9 @@ impl<T> Future<T> {
     /// Like [`result`](Future::result), but gives up after `timeout` with [`Error::TimedOut`], leaving
     /// the future as it was: wait again, or cancel it. Once a value has been returned it has been
     /// moved out; asking again gives [`Error::ResultTaken`]. Errors can be read any number of times.
-    /// The timeout also bounds the wait for a callback that is reading the outcome right then (one
-    /// added to the done future by another thread): the outcome is not readable until it returns.
+    /// From this future's own done callback, on the thread running it, it returns
+    /// [`Error::ResultLent`] at once (the callback is reading the value), or the error if the task
+    /// failed.
     ///
     /// ```
     /// use std::time::Duration;
@@ -698,7 +706,9 @@ impl<T> Future<T> {
     }
 
     /// Python's `exception()`: blocks until done, then returns the error the task ended with, or
-    /// `None` if it produced a value. Never panics, whatever the task did.
+    /// `None` if it produced a value. Never panics, whatever the task did. Errors are cloned, never
+    /// lent, so it never waits for a done callback, and it answers from inside this future's own
+    /// callbacks too.
     ///
     /// ```
     /// use concurrent::{Error, Executor, ThreadPoolExecutor};
@@ -712,8 +722,7 @@ impl<T> Future<T> {
             .expect("no deadline: waits until done")
     }
 
-    /// [`error`](Future::error) with a timeout: `Err(Error::TimedOut)` if not done in time (or if a
-    /// callback is still reading the outcome then, as for [`result_timeout`](Future::result_timeout)).
+    /// [`error`](Future::error) with a timeout: `Err(Error::TimedOut)` if not done in time.
     ///
     /// ```
     /// use std::time::Duration;
@@ -735,8 +744,14 @@ impl<T> Future<T> {
     /// the callback runs at once in the caller's thread. A panicking callback is logged
     /// (`log::error!`) and ignored: the worker and the other callbacks carry on.
     ///
-    /// The callback receives the outcome; it must not block on this same future (it is not done
-    /// yet while its callbacks run).
+    /// The callback receives the outcome, and may use this same future (CPython's callbacks can):
+    /// on the thread running it, [`error`](Future::error) and [`wait`](Future::wait) answer at once
+    /// (the outcome is decided, even before the worker marks the future done); a callback it adds
+    /// is queued and runs right after it returns, on the same thread; asking for the value gives
+    /// [`Error::ResultLent`] (the value is lent to the running callback; errors are cloned). A
+    /// callback added by *another* thread to a done future whose value a callback is reading waits
+    /// for that callback to return: the value is lent to one callback at a time, so `T` need not
+    /// be `Sync`.
     ///
     /// ```
     /// use std::sync::mpsc;

@@ -24,7 +24,7 @@
 //! |---|---|
 //! | `Executor` | the [`Executor`] trait: write code once, pass either pool |
 //! | `ThreadPoolExecutor(max_workers, thread_name_prefix, initializer, initargs)` | [`ThreadPoolExecutor::new`], [`ThreadPoolExecutor::builder`] (`initargs` are captured by the closure) |
-//! | `ProcessPoolExecutor`, `InterpreterPoolExecutor` | [`CpuPoolExecutor`]: threads on rayon, one per core (no GIL to escape, see below) |
+//! | `ProcessPoolExecutor`, `InterpreterPoolExecutor` | [`CpuPoolExecutor`]: threads, one per core (no GIL to escape, see below) |
 //! | `executor.submit(fn, *args, **kwargs)` | [`Executor::submit`]`(move \|\| fn(args))` returns `Result<Future<T>, Error>` |
 //! | `executor.map(fn, *iterables, timeout, chunksize, buffersize)` | [`Executor::map`]`(f, items)` with [`.timeout()`](Map::timeout), [`.buffer_size()`](Map::buffer_size); zip iterables yourself, no `chunksize` (no pickling to amortise) |
 //! | `executor.shutdown(wait, cancel_futures)` | [`Executor::shutdown`]`(wait, cancel_futures)` |
@@ -42,7 +42,7 @@
 //! | `BrokenExecutor`, `BrokenThreadPool`, `BrokenProcessPool` | [`Error::Broken`] (with the reason) |
 //! | `RuntimeError("cannot schedule new futures after shutdown")` | [`Error::Shutdown`] |
 //! | an exception raised by the task | [`Error::Panicked`] (with the panic message) |
-//! | `InvalidStateError` | mostly impossible by construction: a [`Promise`] completes once (it is consumed); reading a taken value gives [`Error::ResultTaken`] |
+//! | `InvalidStateError` | mostly impossible by construction: a [`Promise`] completes once (it is consumed); reading a taken value gives [`Error::ResultTaken`], a value lent to a running callback [`Error::ResultLent`] |
 //!
 //! ## Which executor?
 //!
@@ -50,7 +50,17 @@
 //!   block; the default of `min(32, cpus + 4)` workers overlaps many waits.
 //! - **Computing** (compression, primes, image filters): [`CpuPoolExecutor`], one thread per core.
 //!   More threads than cores only adds switching.
-//! - Inside a CPU task you may still use `rayon`'s parallel iterators: the pool is a rayon pool.
+//! - Inside a CPU task you may still use `rayon`'s parallel iterators and `rayon::join`: the work
+//!   goes to rayon's own pool while the task waits for it. The CPU pool's threads are not rayon
+//!   workers, so the pool's other queued tasks never run nested inside a task that waits in `join`.
+//!
+//! ## Waiting inside a task
+//!
+//! A task may submit more work and wait for it, as long as a worker is free to run it. When every
+//! worker of a pool is busy with a task that waits for another task of the **same** pool, nothing
+//! can run the awaited tasks: a deadlock, exactly as in Python. Give such waits a timeout
+//! ([`Future::result_timeout`] reports [`Error::TimedOut`] and leaves the queued task cancellable),
+//! or submit the inner work to another pool.
 //!
 //! Python sends CPU-bound work to processes because of the GIL: only one thread at a time runs
 //! Python bytecode. Rust has no GIL, so threads of one process compute in parallel, and data is
@@ -80,7 +90,8 @@
 //!
 //! A task that panics fails its future with [`Error::Panicked`] carrying the message; the worker
 //! survives. A done callback that panics is logged with `log::error!` and ignored. Submitting to a
-//! shut-down executor returns [`Error::Shutdown`]. See [`Error`] for the whole list.
+//! shut-down executor returns [`Error::Shutdown`]. See [`Error`] for the whole list; it is
+//! `#[non_exhaustive]`, so a `match` on it needs a `_` arm.
 //!
 //! ## Differences from CPython, on purpose
 //!

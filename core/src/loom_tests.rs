@@ -46,6 +46,74 @@ fn a_callback_added_during_completion_runs_exactly_once() {
 }
 
 #[test]
+fn a_late_callback_adding_to_its_own_future_races_another_threads_late_callback() {
+    // The value is lent to one callback at a time; the nested callback is queued behind the one
+    // that added it (on the same thread, waiting would be waiting for itself); nothing is lost.
+    loom::model(|| {
+        let (promise, future) = Promise::new();
+        promise.set_result(5);
+        let future = Arc::new(future);
+        let calls = Arc::new(AtomicUsize::new(0));
+        let other = {
+            let (future, calls) = (Arc::clone(&future), Arc::clone(&calls));
+            thread::spawn(move || {
+                future.add_done_callback(move |outcome| {
+                    assert_eq!(outcome, Ok(&5));
+                    calls.fetch_add(1, Ordering::SeqCst);
+                });
+            })
+        };
+        let (inner, outer_calls) = (Arc::clone(&future), Arc::clone(&calls));
+        future.add_done_callback(move |outcome| {
+            assert_eq!(outcome, Ok(&5));
+            let nested_calls = Arc::clone(&outer_calls);
+            inner.add_done_callback(move |outcome| {
+                assert_eq!(outcome, Ok(&5));
+                nested_calls.fetch_add(1, Ordering::SeqCst);
+            });
+            assert_eq!(inner.error(), None);
+            outer_calls.fetch_add(1, Ordering::SeqCst);
+        });
+        other.join().unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        let back = Arc::clone(&calls);
+        future.add_done_callback(move |outcome| {
+            assert_eq!(outcome, Ok(&5), "the lent value came back");
+            back.fetch_add(1, Ordering::SeqCst);
+        });
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+    });
+}
+
+#[test]
+fn the_completing_threads_callback_reads_its_own_future_while_another_thread_waits() {
+    loom::model(|| {
+        let (promise, future) = Promise::new();
+        let future = Arc::new(future);
+        let calls = Arc::new(AtomicUsize::new(0));
+        let (inner, outer_calls) = (Arc::clone(&future), Arc::clone(&calls));
+        future.add_done_callback(move |outcome| {
+            assert_eq!(outcome, Ok(&3));
+            // Decided for this thread: no waiting for itself.
+            assert_eq!(inner.error(), None);
+            let nested_calls = Arc::clone(&outer_calls);
+            inner.add_done_callback(move |_| {
+                nested_calls.fetch_add(1, Ordering::SeqCst);
+            });
+            outer_calls.fetch_add(1, Ordering::SeqCst);
+        });
+        let worker = thread::spawn(move || promise.set_result(3));
+        assert_eq!(future.error(), None);
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            2,
+            "the future was seen done before its callbacks ran"
+        );
+        worker.join().unwrap();
+    });
+}
+
+#[test]
 fn wait_sees_a_completion_racing_with_registration() {
     loom::model(|| {
         let (promise, future) = Promise::new();

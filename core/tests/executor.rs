@@ -187,6 +187,11 @@ fn every_error_has_a_clear_message() {
             Error::ResultTaken,
             "the result of this future was already taken",
         ),
+        (
+            Error::ResultLent,
+            "the value of this future is lent to a done callback running on this thread: read it \
+             after the callback returns",
+        ),
     ];
     for (error, message) in cases {
         assert_eq!(error.to_string(), message);

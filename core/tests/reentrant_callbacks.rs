@@ -218,12 +218,3 @@ fn a_callback_run_by_the_completing_thread_reads_its_futures_error() {
         },
     );
 }
-
-#[test]
-fn a_value_read_inside_its_own_callback_is_reported_lent_not_taken() {
-    let error = Error::ResultLent;
-    assert!(
-        error.to_string().contains("callback"),
-        "the message should say a callback holds the value: {error}"
-    );
-}
