@@ -94,7 +94,7 @@ mod tests {
 
     #[test]
     fn the_real_exercises_are_valid() {
-        let root = crate::workspace::root();
+        let root = crate::workspace::root().unwrap();
         for name in crate::workspace::exercise_names(&root).unwrap() {
             Exercise::load(&root, &name).unwrap();
         }

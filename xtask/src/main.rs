@@ -9,9 +9,10 @@ mod hint;
 mod process;
 mod workspace;
 
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -27,15 +28,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// What CI runs: starters fail, solutions pass (3 times), clippy, rustfmt, metadata, the book.
+    /// Instructors' edition: what CI runs (starters fail, solutions pass 3 times, clippy, the book).
     Check {
         /// Check only this exercise (and the book).
         #[arg(long)]
         exercise: Option<String>,
     },
-    /// Grade exercises: this workspace, the solutions (`--solutions`) or a class (`--submissions DIR`).
+    /// Grade exercises: this workspace, or (instructors) the solutions or a class of submissions.
     Grade(grade::GradeArgs),
-    /// Write the student edition of the course (no solutions) to a new folder.
+    /// Instructors: write the student edition (no solutions) from the committed tree (HEAD).
     Dist {
         /// The folder to create.
         #[arg(long, value_name = "DIR")]
@@ -71,24 +72,80 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    let root = workspace::root();
+    // `grade --course DIR` works anywhere: the root is looked up by the commands that need it.
+    let root = workspace::root;
     match cli.command {
-        Command::Check { exercise } => check::run(&root, exercise.as_deref()),
         Command::Grade(args) => grade::run(args),
-        Command::Dist { out } => dist::run(&root, &out),
-        Command::Hint { exercise, level } => hint::run(&root, &exercise, level),
-        Command::Book { serve } => book::run(&root, serve),
+        Command::Check { exercise } => {
+            let root = root()?;
+            if workspace::is_student_edition(&root) {
+                bail!("{STUDENT_EDITION_CHECK}");
+            }
+            check::run(&root, exercise.as_deref())
+        }
+        Command::Dist { out } => dist::run(&root()?, &out),
+        Command::Hint { exercise, level } => hint::run(&root()?, &exercise, level),
+        Command::Book { serve } => book::run(&root()?, serve),
         Command::Map => {
-            print!("{MAP}");
+            print!("{}", map(&root()?));
             Ok(())
         }
     }
 }
 
-const MAP: &str = "\
-core/        the `concurrent` crate: executors, futures, as_completed, wait, map
-exercises/   the starters you edit (cargo test -p exN)
-solutions/   the reference solutions, checked by the same tests
-docs/        the book (mdBook): cargo xtask book
-xtask/       these tools
-";
+/// What `check` says in the student edition, where its checks (solutions pass, starters fail)
+/// cannot hold: a student who has solved a step has a starter that no longer fails, by design.
+const STUDENT_EDITION_CHECK: &str = "\
+`cargo xtask check` checks the course itself for its instructors (every starter fails, every \
+reference solution passes, the book builds), and this is the student edition: it has no \
+solutions/, so there is nothing for it to check here.
+To check your own work: `cargo test -p ex3` (one exercise), `cargo xtask grade` (your points).";
+
+/// The top-level folders of the course, and what each is for.
+const MAP: [(&str, &str); 6] = [
+    (
+        "core/",
+        "the `concurrent` crate: executors, futures, as_completed, wait, map",
+    ),
+    ("exercises/", "the starters you edit (cargo test -p exN)"),
+    (
+        "solutions/",
+        "the reference solutions, checked by the same tests",
+    ),
+    ("docs/", "the book (mdBook): cargo xtask book"),
+    ("xtask/", "these tools: cargo xtask --help"),
+    (
+        ".ci/",
+        "what CI runs: cargo test, the loom models, cargo xtask check",
+    ),
+];
+
+/// The lines of `MAP` whose folder exists in `root`: the student edition has no `solutions/`.
+fn map(root: &Path) -> String {
+    MAP.iter()
+        .filter(|(folder, _)| root.join(folder).is_dir())
+        .map(|(folder, what)| format!("{folder:<13}{what}\n"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_map_lists_only_the_folders_that_exist() {
+        let root = std::env::temp_dir().join(format!("xtask-map-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("exercises")).unwrap();
+        std::fs::create_dir_all(root.join("xtask")).unwrap();
+        let map = map(&root);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert!(
+            map.contains("exercises/") && map.contains("xtask/"),
+            "{map}"
+        );
+        assert!(
+            !map.contains("solutions/") && !map.contains("core/"),
+            "{map}"
+        );
+    }
+}

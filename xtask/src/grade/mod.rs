@@ -61,7 +61,7 @@ pub fn run(args: GradeArgs) -> Result<()> {
         Some(course) => course
             .canonicalize()
             .with_context(|| format!("no course at {}", course.display()))?,
-        None => workspace::root(),
+        None => workspace::root()?,
     };
     if args.solutions && !course.join("solutions").is_dir() {
         bail!(
