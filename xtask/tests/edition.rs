@@ -171,6 +171,24 @@ fn cargo_xtask(dir: &Path, args: &[&str]) -> Output {
     )
 }
 
+/// `cargo test ARGS` in `dir`, building into the shared target folder.
+fn cargo_test(dir: &Path, args: &[&str]) -> Output {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .arg("test")
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", shared_target())
+        .env_remove("CARGO_MANIFEST_DIR")
+        .env_remove("RUSTFLAGS");
+    run_until(
+        &mut command,
+        &format!("`cargo test {}` in {}", args.join(" "), dir.display()),
+        CARGO_LIMIT,
+    )
+}
+
 fn shared_target() -> PathBuf {
     scratch().join("target")
 }
@@ -253,7 +271,13 @@ fn dist_hands_out_the_committed_starter_not_a_local_solution() {
             setup.dist_stdout
         );
     }
-    for left_out in ["solutions", ".ci", "target", "xtask/student-edition"] {
+    for left_out in [
+        "solutions",
+        ".ci",
+        "target",
+        "xtask/student-edition",
+        "xtask/tests",
+    ] {
         assert!(
             !setup.edition.join(left_out).exists(),
             "the edition must not contain {left_out}"
@@ -347,6 +371,17 @@ fn the_student_edition_describes_itself_and_its_tools_work() {
             format!("the edition's README mentions `{instructors_only}`, which it does not have"),
         );
     }
+
+    // A student's `cargo test` runs the tools' unit tests: they must pass in the edition too.
+    let tools = cargo_test(&setup.edition, &["-p", "xtask"]);
+    expect(
+        tools.status.success(),
+        format!(
+            "`cargo test -p xtask` fails in the edition:\n{}{}",
+            text(&tools.stdout),
+            text(&tools.stderr)
+        ),
+    );
 
     let map = cargo_xtask(&setup.edition, &["map"]);
     let map_text = text(&map.stdout);

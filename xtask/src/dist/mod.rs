@@ -17,8 +17,10 @@ use anyhow::{Context, Result, bail};
 use crate::{process, workspace};
 
 /// What the student edition leaves out (`target` and `docs/book` only if they were committed).
-/// `.ci` runs `cargo xtask check`, which needs the solutions: it is the instructors' CI.
-const LEFT_OUT: [&str; 4] = ["target", ".ci", "solutions", "docs/book"];
+/// `.ci` runs `cargo xtask check`, which needs the solutions: it is the instructors' CI; so are
+/// the tools' own tests, which grade fixtures and build editions (a student's `cargo test` would
+/// run them).
+const LEFT_OUT: [&str; 5] = ["target", ".ci", "solutions", "docs/book", "xtask/tests"];
 
 /// The README of the student edition, in the course; it replaces the instructors' README.
 const STUDENT_README: &str = "xtask/student-edition/README.md";
@@ -73,6 +75,10 @@ pub fn write_edition(root: &Path, out: &Path) -> Result<Edition> {
         );
     }
     let head = git::Head::of(root)?;
+    let uncommitted = git::uncommitted(root, &head)?
+        .into_iter()
+        .filter(|path| !left_out(Path::new(path)))
+        .collect();
     // Build it beside the destination, then rename: an interrupted run leaves no half edition.
     let parent = out
         .parent()
@@ -105,10 +111,6 @@ pub fn write_edition(root: &Path, out: &Path) -> Result<Edition> {
     }
     std::fs::rename(&staging, &out)
         .with_context(|| format!("cannot move the edition to {}", out.display()))?;
-    let uncommitted = git::uncommitted(&root, &head)?
-        .into_iter()
-        .filter(|path| !left_out(Path::new(path)))
-        .collect();
     Ok(Edition {
         commit: head.commit,
         uncommitted,
@@ -193,10 +195,14 @@ mod tests {
 
     #[test]
     fn refuses_a_folder_that_is_not_empty() {
-        let root = crate::workspace::root().unwrap();
-        let error = write_edition(&root, &root.join("core"))
+        // A course of its own: the real one may be the student edition, which dist refuses.
+        let root = std::env::temp_dir().join(format!("xtask-dist-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("solutions")).unwrap();
+        std::fs::create_dir_all(root.join("out/something")).unwrap();
+        let error = write_edition(&root, &root.join("out"))
             .unwrap_err()
             .to_string();
+        std::fs::remove_dir_all(&root).unwrap();
         assert!(error.contains("not empty"), "{error}");
     }
 
