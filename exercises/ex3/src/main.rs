@@ -59,9 +59,13 @@ fn main() -> ExitCode {
     };
 
     println!(
-        "Primes in 0..={}: {} chunks, on 1 worker and on {workers} ({})\n",
+        "Primes in 0..={}: {} chunks, on 1 worker{} ({})\n",
         grouped(args.limit),
         grouped(need.chunks as u64),
+        match workers {
+            1 => String::new(),
+            n => format!(" and on {n}"),
+        },
         match args.runs {
             1 => "one run".to_owned(),
             runs => format!("best of {runs} runs"),
@@ -193,11 +197,11 @@ impl Summary {
         plan: &Plan,
         mut work: impl FnMut(&progress::ProgressExecutor<CpuPoolExecutor>) -> Result<u64, Error>,
     ) -> Option<Duration> {
-        let rows = [
-            (format!("{name}, 1 worker"), 1),
-            (format!("{name}, {} workers", plan.workers), plan.workers),
-        ];
-        let mut best: [Option<Result<(u64, Duration), String>>; 2] = [None, None];
+        let mut rows = vec![(format!("{name}, 1 worker"), 1)];
+        if plan.workers > 1 {
+            rows.push((format!("{name}, {} workers", plan.workers), plan.workers));
+        }
+        let mut best: Vec<Option<Result<(u64, Duration), String>>> = vec![None; rows.len()];
         for _ in 0..plan.runs {
             for ((label, workers), best) in rows.iter().zip(&mut best) {
                 if matches!(best, Some(Err(_))) {
@@ -210,10 +214,14 @@ impl Summary {
                 });
             }
         }
-        let [one, all] = best.map(|outcome| outcome.unwrap_or_else(|| Err("not run".to_owned())));
-        let baseline = one.as_ref().ok().map(|&(_, time)| time);
-        self.row(&rows[0].0, one, baseline);
-        self.row(&rows[1].0, all, baseline);
+        let baseline = best[0]
+            .as_ref()
+            .and_then(|outcome| outcome.as_ref().ok())
+            .map(|&(_, time)| time);
+        for ((label, _), outcome) in rows.iter().zip(best) {
+            let outcome = outcome.unwrap_or_else(|| Err("not run".to_owned()));
+            self.row(label, outcome, baseline);
+        }
         baseline
     }
 
@@ -456,16 +464,15 @@ mod memory {
                 return Ok(());
             }
             let need = format!(
-                "counting the primes up to {} in {} chunks on {} workers needs about {} of \
-                 memory ({} for the base primes, {} for each of the {} chunks sieved at once), \
-                 over {}.",
+                "counting the primes up to {} in {} on {} needs about {} of memory ({} for the \
+                 base primes, {} for the table of each chunk, {} sieved at once), over {}.",
                 self.limit,
-                self.chunks,
-                self.workers,
+                plural(self.chunks, "chunk"),
+                plural(self.workers, "worker"),
                 human(self.count),
                 human(self.base),
                 human(self.per_chunk),
-                self.running,
+                plural(self.running, "chunk"),
                 budget.describe(),
             );
             // Smaller chunks help as long as the base primes leave room for one table per worker.
@@ -486,6 +493,14 @@ mod memory {
                 None => "Use a smaller --limit.".to_owned(),
             };
             Err(format!("{need}\n{advice}"))
+        }
+    }
+
+    /// `1 chunk`, `2 chunks`.
+    fn plural(n: u128, noun: &str) -> String {
+        match n {
+            1 => format!("1 {noun}"),
+            n => format!("{n} {noun}s"),
         }
     }
 
