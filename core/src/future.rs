@@ -784,3 +784,15 @@ impl<T> fmt::Debug for Future<T> {
         f.debug_struct("Future").field("status", &status).finish()
     }
 }
+
+impl<T> Promise<T> {
+    /// True while someone waits for this promise's future: a thread blocked in `result`, `wait`,
+    /// `error` (or their timeout forms), or a [`wait`](crate::wait) / [`as_completed`](crate::as_completed)
+    /// registered on it. `testing::AdversarialExecutor` holds tasks until their caller waits.
+    pub(crate) fn is_awaited(&self) -> bool {
+        self.shared.as_ref().is_some_and(|shared| {
+            let state = sync::lock(&shared.state);
+            state.sleepers > 0 || !state.waiters.is_empty()
+        })
+    }
+}

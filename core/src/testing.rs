@@ -1,9 +1,14 @@
 //! Helpers for tests of concurrent code, shared by this crate's tests and the course's exercises.
 //!
 //! Concurrency is tested with witnesses, not sleeps: [`deadline`] turns a hang into a failure that
-//! says what hung, and [`CountingExecutor`] wraps any executor to count the tasks in flight and hold
+//! says what hung, [`CountingExecutor`] wraps any executor to count the tasks in flight and hold
 //! them at a gate until enough run at once, so a test can tell parallel code from sequential code
-//! without timing anything.
+//! without timing anything, and [`AdversarialExecutor`] completes tasks in a reversed or shuffled
+//! order, so code that loses the input order fails in every run.
+
+mod adversarial;
+
+pub use adversarial::{AdversarialExecutor, Order};
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,9 +41,37 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    try_deadline(what, limit, f).unwrap_or_else(|_| {
+        panic!(
+            "{what} did not finish within {limit:?}: it probably hung (a deadlock, a lock held \
+             across a wait, a worker that never returned, or a result nobody sends?)"
+        )
+    })
+}
+
+/// Like [`deadline`], but a timeout is returned as [`Error::TimedOut`] instead of a panic, so the
+/// caller can fail with a message of its own (`course_testing`'s test attribute does). `f` runs on
+/// a thread named `what`, so a panic inside it reads "thread '`what`' panicked".
+///
+/// ```
+/// use std::time::Duration;
+/// use concurrent::{Error, testing::try_deadline};
+///
+/// assert_eq!(try_deadline("adding", Duration::from_secs(5), || 2 + 2), Ok(4));
+/// let stuck = try_deadline("waiting forever", Duration::from_millis(10), || {
+///     let (_tx, rx) = std::sync::mpsc::channel::<()>();
+///     rx.recv().ok();
+/// });
+/// assert_eq!(stuck, Err(Error::TimedOut));
+/// ```
+pub fn try_deadline<T, F>(what: &str, limit: Duration, f: F) -> Result<T, Error>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
     let (sender, receiver) = std::sync::mpsc::channel();
     let runner = std::thread::Builder::new()
-        .name(format!("deadline: {what}"))
+        .name(what.to_owned())
         .spawn(move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
             let _ = sender.send(outcome);
@@ -47,13 +80,10 @@ where
     match receiver.recv_timeout(limit) {
         Ok(Ok(value)) => {
             let _ = runner.join();
-            value
+            Ok(value)
         }
         Ok(Err(payload)) => std::panic::resume_unwind(payload),
-        Err(_) => panic!(
-            "{what} did not finish within {limit:?}: it probably hung (a deadlock, a lock held \
-             across a wait, a worker that never returned, or a result nobody sends?)"
-        ),
+        Err(_) => Err(Error::TimedOut),
     }
 }
 
