@@ -2,9 +2,9 @@
 
 use ex3::{is_prime, primes_by_trial_division};
 
-use crate::support::{primes_by_definition, within};
+use crate::support::primes_by_definition;
 
-#[test]
+#[course_testing::test]
 fn zero_and_one_are_not_prime() {
     assert!(!is_prime(0), "0 is not prime: a prime is at least 2");
     assert!(
@@ -13,7 +13,7 @@ fn zero_and_one_are_not_prime() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn two_and_three_are_prime() {
     assert!(
         is_prime(2),
@@ -25,7 +25,7 @@ fn two_and_three_are_prime() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn squares_of_primes_are_not_prime() {
     for square in [4, 9, 25, 49, 121, 169, 10_201] {
         assert!(
@@ -35,7 +35,7 @@ fn squares_of_primes_are_not_prime() {
     }
 }
 
-#[test]
+#[course_testing::test]
 fn agrees_with_the_definition_up_to_2000() {
     for n in 0..=2_000 {
         let expected = primes_by_definition(n..=n).len() == 1;
@@ -43,26 +43,26 @@ fn agrees_with_the_definition_up_to_2000() {
     }
 }
 
-#[test]
+#[course_testing::test(
+    hint = "trial division of 4,294,967,291 tries 65,536 divisors: is `d` advanced in every round?"
+)]
 fn large_numbers_without_overflow() {
-    within("is_prime on large numbers", || {
-        assert!(is_prime(1_000_000_007), "1,000,000,007 is prime");
-        assert!(
-            is_prime(4_294_967_291),
-            "4,294,967,291 (the largest prime below 2^32) is prime"
-        );
-        assert!(
-            !is_prime(4_294_967_297),
-            "4,294,967,297 = 641 × 6,700,417 is not prime"
-        );
-        assert!(
-            !is_prime(u64::MAX),
-            "u64::MAX = 3 × 5 × 17 × ... is not prime (and `d * d` must not overflow on the way)"
-        );
-    });
+    assert!(is_prime(1_000_000_007), "1,000,000,007 is prime");
+    assert!(
+        is_prime(4_294_967_291),
+        "4,294,967,291 (the largest prime below 2^32) is prime"
+    );
+    assert!(
+        !is_prime(4_294_967_297),
+        "4,294,967,297 = 641 × 6,700,417 is not prime"
+    );
+    assert!(
+        !is_prime(u64::MAX),
+        "u64::MAX = 3 × 5 × 17 × ... is not prime (and `d * d` must not overflow on the way)"
+    );
 }
 
-#[test]
+#[course_testing::test]
 fn trial_division_lists_the_primes_in_order() {
     assert_eq!(
         primes_by_trial_division(30),
@@ -78,8 +78,6 @@ fn trial_division_lists_the_primes_in_order() {
         [2],
         "the limit is included: 0..=2 holds the prime 2"
     );
-    let primes = within("trial division up to 10,000", || {
-        primes_by_trial_division(10_000)
-    });
+    let primes = primes_by_trial_division(10_000);
     assert_eq!(primes.len(), 1_229, "there are 1,229 primes up to 10,000");
 }

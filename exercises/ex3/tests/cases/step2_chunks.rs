@@ -39,20 +39,20 @@ fn assert_valid_chunks(limit: u64, chunks: usize) {
     }
 }
 
-#[test]
+#[course_testing::test]
 fn even_split() {
     assert_valid_chunks(99, 4);
     assert_valid_chunks(999_999, 100);
 }
 
-#[test]
+#[course_testing::test]
 fn limits_not_divisible_by_the_chunk_count() {
     for (limit, chunks) in [(10, 3), (1_000_000, 100), (1_000_000, 7), (12_345, 64)] {
         assert_valid_chunks(limit, chunks);
     }
 }
 
-#[test]
+#[course_testing::test]
 fn tiny_limits() {
     for limit in [0, 1, 2] {
         for chunks in [1, 2, 3, 100] {
@@ -61,7 +61,7 @@ fn tiny_limits() {
     }
 }
 
-#[test]
+#[course_testing::test]
 fn more_chunks_than_numbers() {
     assert_valid_chunks(7, 10);
     assert_eq!(
@@ -71,7 +71,7 @@ fn more_chunks_than_numbers() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn zero_chunks_means_one() {
     assert_eq!(
         chunk_ranges(10, 0),
@@ -80,7 +80,7 @@ fn zero_chunks_means_one() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn the_largest_limit_does_not_overflow() {
     assert_valid_chunks(u64::MAX, 1);
     assert_valid_chunks(u64::MAX, 3);

@@ -2,9 +2,9 @@
 
 use ex3::{base_primes, primes_sequential, sieve_segment};
 
-use crate::support::{PRIME_COUNTS, primes_by_definition, within};
+use crate::support::{PRIME_COUNTS, primes_by_definition};
 
-#[test]
+#[course_testing::test]
 fn base_primes_go_up_to_the_square_root() {
     assert_eq!(base_primes(100), [2, 3, 5, 7], "the primes up to √100 = 10");
     assert_eq!(
@@ -26,7 +26,7 @@ fn base_primes_go_up_to_the_square_root() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn a_segment_in_the_middle() {
     let base = base_primes(200);
     assert_eq!(
@@ -36,7 +36,7 @@ fn a_segment_in_the_middle() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn segment_borders_that_are_prime() {
     let base = base_primes(10_000);
     // 7,919 and 7,927 are consecutive primes: both borders must be kept.
@@ -57,7 +57,7 @@ fn segment_borders_that_are_prime() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn segments_starting_at_zero_one_and_two() {
     let base = base_primes(50);
     for start in 0..=3 {
@@ -69,7 +69,7 @@ fn segments_starting_at_zero_one_and_two() {
     }
 }
 
-#[test]
+#[course_testing::test]
 fn base_primes_are_not_crossed_out_as_their_own_multiples() {
     let base = base_primes(100);
     assert_eq!(
@@ -79,44 +79,40 @@ fn base_primes_are_not_crossed_out_as_their_own_multiples() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn an_empty_range_has_no_primes() {
     #[allow(clippy::reversed_empty_ranges)]
     let empty = 20..=10;
     assert_eq!(sieve_segment(empty, &base_primes(20)), [0u64; 0]);
 }
 
-#[test]
+#[course_testing::test]
 fn many_segments_agree_with_the_definition() {
-    within("sieving 400 small segments", || {
-        let base = base_primes(5_000);
-        for start in (0..5_000).step_by(13) {
-            let range = start..=start + 37;
-            assert_eq!(
-                sieve_segment(range.clone(), &base),
-                primes_by_definition(range.clone()),
-                "sieve_segment({range:?})"
-            );
-        }
-    });
+    let base = base_primes(5_000);
+    for start in (0..5_000).step_by(13) {
+        let range = start..=start + 37;
+        assert_eq!(
+            sieve_segment(range.clone(), &base),
+            primes_by_definition(range.clone()),
+            "sieve_segment({range:?})"
+        );
+    }
 }
 
-#[test]
+#[course_testing::test]
 fn sequential_sieve_counts() {
-    within("the sequential sieve up to 1,000,000", || {
-        for (limit, count) in PRIME_COUNTS {
-            let primes = primes_sequential(limit);
-            assert_eq!(
-                primes.len() as u64,
-                count,
-                "there are {count} primes up to {limit}"
-            );
-        }
-        let primes = primes_sequential(1_000_000);
+    for (limit, count) in PRIME_COUNTS {
+        let primes = primes_sequential(limit);
         assert_eq!(
-            primes.last(),
-            Some(&999_983),
-            "the largest prime below 1,000,000 is 999,983"
+            primes.len() as u64,
+            count,
+            "there are {count} primes up to {limit}"
         );
-    });
+    }
+    let primes = primes_sequential(1_000_000);
+    assert_eq!(
+        primes.last(),
+        Some(&999_983),
+        "the largest prime below 1,000,000 is 999,983"
+    );
 }

@@ -6,9 +6,9 @@ use concurrent::testing::CountingExecutor;
 use concurrent::{CpuPoolExecutor, ThreadPoolExecutor};
 use ex3::{base_primes, count_primes_parallel, count_segment};
 
-use crate::support::{PRIME_COUNTS, primes_by_definition, within};
+use crate::support::{PRIME_COUNTS, primes_by_definition};
 
-#[test]
+#[course_testing::test]
 fn count_segment_matches_the_sieve() {
     let base = base_primes(10_000);
     for range in [0..=10, 2..=2, 90..=110, 7_919..=7_927, 9_000..=10_000] {
@@ -20,25 +20,24 @@ fn count_segment_matches_the_sieve() {
     }
 }
 
-#[test]
+#[course_testing::test]
 fn known_counts() {
-    within("count_primes_parallel up to 1,000,000", || {
-        let pool = CpuPoolExecutor::new(2);
-        for (limit, count) in PRIME_COUNTS {
-            assert_eq!(
-                count_primes_parallel(&pool, limit, 100),
-                Ok(count),
-                "there are {count} primes up to {limit}"
-            );
-        }
-    });
+    let pool = CpuPoolExecutor::new(2);
+    for (limit, count) in PRIME_COUNTS {
+        assert_eq!(
+            count_primes_parallel(&pool, limit, 100),
+            Ok(count),
+            "there are {count} primes up to {limit}"
+        );
+    }
 }
 
-#[test]
+#[course_testing::test(
+    deadline_secs = 15,
+    hint = "10,000,000 numbers: is each chunk sieved with the base primes (not by trial division)?"
+)]
 fn ten_million() {
-    let count = within("count_primes_parallel up to 10,000,000", || {
-        count_primes_parallel(&CpuPoolExecutor::new(2), 10_000_000, 20)
-    });
+    let count = count_primes_parallel(&CpuPoolExecutor::new(2), 10_000_000, 20);
     assert_eq!(
         count,
         Ok(664_579),
@@ -46,14 +45,15 @@ fn ten_million() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn counting_runs_in_parallel() {
-    let pool = within("count_primes_parallel on a gated 2-worker pool", || {
-        let pool =
-            CountingExecutor::new(ThreadPoolExecutor::new(2)).with_gate(2, Duration::from_secs(3));
-        assert_eq!(count_primes_parallel(&pool, 100_000, 6), Ok(9_592));
-        pool
-    });
+    let pool =
+        CountingExecutor::new(ThreadPoolExecutor::new(2)).with_gate(2, Duration::from_secs(3));
+    assert_eq!(
+        count_primes_parallel(&pool, 100_000, 6),
+        Ok(9_592),
+        "there are 9,592 primes up to 100,000"
+    );
     assert!(
         pool.max_in_flight() >= 2 && !pool.gate_timed_out(),
         "the counting tasks ran one at a time (at most {} in flight): submit every chunk before waiting for results",

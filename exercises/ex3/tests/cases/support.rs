@@ -1,12 +1,5 @@
-//! Shared by the step modules: a deadline for everything, and known answers.
-
-use std::time::Duration;
-
-/// Runs a test body under a deadline, so a deadlock fails the test with a message instead of
-/// hanging `cargo test`.
-pub fn within<T: Send + 'static>(what: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
-    concurrent::testing::deadline(what, Duration::from_secs(20), body)
-}
+//! Shared by the step modules: known answers. (Every test runs under a deadline through
+//! `#[course_testing::test]`.)
 
 /// π(n), the number of primes up to n, for checking counts.
 pub const PRIME_COUNTS: [(u64, u64); 8] = [
