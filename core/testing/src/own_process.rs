@@ -130,9 +130,10 @@ pub(crate) fn run_in_child(test: &TestInfo) {
     let stdout = String::from_utf8_lossy(&stdout);
     let stderr = String::from_utf8_lossy(&stderr);
     let (printed, report) = split_report(&stdout);
-    // The child's output becomes this test's output: shown when it fails, like any test's.
-    print!("{printed}");
-    eprint!("{stderr}");
+    // What the test printed becomes this test's output, shown when it fails like any test's; the
+    // child's test runner lines would only repeat (or contradict) the parent's.
+    print!("{}", without_runner_lines(&printed, &path));
+    eprint!("{}", without_runner_lines(&stderr, &path));
     match report {
         Some(Report::Passed) if status.success() => {}
         Some(Report::Panicked(message)) => panic!("{message}"),
@@ -170,6 +171,32 @@ fn split_report(stdout: &str) -> (String, Option<Report>) {
         }
     }
     (printed, report)
+}
+
+/// `text` without the lines the child's test runner adds around the test's own output (and its
+/// advice to set RUST_BACKTRACE, which the child ignores on purpose).
+fn without_runner_lines(text: &str, path: &str) -> String {
+    let is_runner_line = |line: &str| {
+        line == "running 1 test"
+            // the verdict that ends the runner's `test NAME ... ` line, pushed down by the report
+            || line == "ok"
+            || line == "FAILED"
+            || line == "failures:"
+            || line == "successes:"
+            || line.starts_with("test result: ")
+            || line.starts_with(&format!("test {path} ..."))
+            || line.strip_prefix("    ") == Some(path)
+            || (line.starts_with("---- ") && line.contains(path))
+            || line.starts_with("note: run with `RUST_BACKTRACE=1`")
+    };
+    let kept: Vec<&str> = text.lines().filter(|line| !is_runner_line(line)).collect();
+    let kept = kept.join("\n");
+    let kept = kept.trim_matches('\n');
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!("{kept}\n")
+    }
 }
 
 fn ended_without_report(path: &str, status: ExitStatus, stdout: &str, stderr: &str) -> String {
@@ -251,5 +278,17 @@ mod tests {
             Some(Report::Passed)
         );
         assert_eq!(split_report("no report\n").1, None);
+    }
+
+    #[test]
+    fn the_childs_runner_lines_are_left_out() {
+        let stdout = "\nrunning 1 test\nstudent output\ntest a::b ... FAILED\n\nfailures:\n\nfailures:\n    a::b\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 9 filtered out\n\n";
+        assert_eq!(without_runner_lines(stdout, "a::b"), "student output\n");
+        let stderr = "thread 'a::b' panicked at src/lib.rs:1:1:\nboom\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        assert_eq!(
+            without_runner_lines(stderr, "a::b"),
+            "thread 'a::b' panicked at src/lib.rs:1:1:\nboom\n"
+        );
+        assert_eq!(without_runner_lines("running 1 test\n", "a::b"), "");
     }
 }

@@ -2,7 +2,7 @@
 
 use ex1::{WORDS, generate_files, write_random_text};
 
-use crate::support::{temp_dir, within};
+use crate::support::temp_dir;
 
 fn random_text(seed: u64, len: u64) -> Vec<u8> {
     let mut out = Vec::new();
@@ -10,39 +10,35 @@ fn random_text(seed: u64, len: u64) -> Vec<u8> {
     out
 }
 
-#[test]
+#[course_testing::test]
 fn writes_exactly_the_asked_length() {
-    within("write_random_text of several lengths", || {
-        for len in [0, 1, 2, 7, 100, 4_096, 100_003] {
-            let text = random_text(1, len);
-            assert_eq!(
-                text.len() as u64,
-                len,
-                "write_random_text(_, 1, {len}) wrote {} bytes: cut the last word to hit the length exactly",
-                text.len()
-            );
-        }
-    });
-}
-
-#[test]
-fn the_same_seed_gives_the_same_text() {
-    within("write_random_text twice with one seed", || {
+    for len in [0, 1, 2, 7, 100, 4_096, 100_003] {
+        let text = random_text(1, len);
         assert_eq!(
-            random_text(42, 10_000),
-            random_text(42, 10_000),
-            "two calls with seed 42 gave different text: seed the generator with `seed` (no \
-             thread_rng, no clock)"
+            text.len() as u64,
+            len,
+            "write_random_text(_, 1, {len}) wrote {} bytes: cut the last word to hit the length exactly",
+            text.len()
         );
-        assert_ne!(
-            random_text(42, 10_000),
-            random_text(43, 10_000),
-            "seeds 42 and 43 gave the same text: the seed must change the words"
-        );
-    });
+    }
 }
 
-#[test]
+#[course_testing::test]
+fn the_same_seed_gives_the_same_text() {
+    assert_eq!(
+        random_text(42, 10_000),
+        random_text(42, 10_000),
+        "two calls with seed 42 gave different text: seed the generator with `seed` (no \
+         thread_rng, no clock)"
+    );
+    assert_ne!(
+        random_text(42, 10_000),
+        random_text(43, 10_000),
+        "seeds 42 and 43 gave the same text: the seed must change the words"
+    );
+}
+
+#[course_testing::test]
 fn a_shorter_text_is_a_prefix_of_a_longer_one() {
     let long = random_text(5, 20_000);
     let short = random_text(5, 1_234);
@@ -53,7 +49,7 @@ fn a_shorter_text_is_a_prefix_of_a_longer_one() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn text_is_words_from_the_list() {
     let text = random_text(7, 50_000);
     let text = String::from_utf8(text).expect("the text should be plain ASCII words");
@@ -84,14 +80,12 @@ fn text_is_words_from_the_list() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn generates_the_files_in_the_folder() {
     let dir = temp_dir();
     let folder = dir.path().join("made/by/generate_files");
-    let paths = within("generate_files of 4 files", move || {
-        generate_files(&folder, 4, 3_000, 9).map(|paths| (folder, paths))
-    });
-    let (folder, paths) = paths.expect("generate_files should create the folder and the files");
+    let paths = generate_files(&folder, 4, 3_000, 9)
+        .expect("generate_files should create the folder and the files");
     let names: Vec<String> = paths
         .iter()
         .map(|path| {
@@ -127,21 +121,18 @@ fn generates_the_files_in_the_folder() {
     }
 }
 
-#[test]
+#[course_testing::test]
 fn generating_again_gives_the_same_files() {
     let dir = temp_dir();
-    let folder = dir.path().to_owned();
-    let (first, second) = within("generate_files twice", move || {
-        let read = |paths: Vec<std::path::PathBuf>| {
-            paths
-                .iter()
-                .map(|path| std::fs::read(path).expect("a generated file"))
-                .collect::<Vec<_>>()
-        };
-        let first = read(generate_files(&folder, 3, 1_000, 1).expect("generate_files"));
-        let second = read(generate_files(&folder, 3, 1_000, 1).expect("generate_files again"));
-        (first, second)
-    });
+    let folder = dir.path();
+    let read = |paths: Vec<std::path::PathBuf>| {
+        paths
+            .iter()
+            .map(|path| std::fs::read(path).expect("a generated file"))
+            .collect::<Vec<_>>()
+    };
+    let first = read(generate_files(folder, 3, 1_000, 1).expect("generate_files"));
+    let second = read(generate_files(folder, 3, 1_000, 1).expect("generate_files again"));
     assert_eq!(first, second, "the same seed must give the same files");
     assert_ne!(
         first[0], first[1],
@@ -149,19 +140,12 @@ fn generating_again_gives_the_same_files() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn zero_files_and_empty_files() {
     let dir = temp_dir();
-    let folder = dir.path().to_owned();
-    let (none, empty) = within(
-        "generate_files of 0 files, then of empty files",
-        move || {
-            (
-                generate_files(&folder, 0, 1_000, 1).expect("0 files is not an error"),
-                generate_files(&folder, 2, 0, 1).expect("empty files are not an error"),
-            )
-        },
-    );
+    let folder = dir.path();
+    let none = generate_files(folder, 0, 1_000, 1).expect("0 files is not an error");
+    let empty = generate_files(folder, 2, 0, 1).expect("empty files are not an error");
     assert!(none.is_empty(), "asked for 0 files, got {none:?}");
     assert_eq!(empty.len(), 2);
     for path in &empty {

@@ -3,10 +3,11 @@
 use std::io;
 use std::sync::atomic::Ordering;
 
+use course_testing::{expect_err, expect_no_panic};
 use ex1::compress_reader;
 
 use crate::support::{
-    BadDisk, ENOUGH, Flow, FullDisk, HugeReader, MIB, StopWriter, gunzip, members, text, within,
+    BadDisk, ENOUGH, Flow, FullDisk, HugeReader, MIB, StopWriter, gunzip, members, text,
 };
 
 fn compress(data: &[u8], level: u32) -> (u64, Vec<u8>) {
@@ -15,10 +16,9 @@ fn compress(data: &[u8], level: u32) -> (u64, Vec<u8>) {
     (read, out)
 }
 
-#[test]
+#[course_testing::test]
 fn round_trip() {
-    let source = text(1, 100_000);
-    let (read, compressed) = within("compress_reader of 100 KB", move || compress(&source, 6));
+    let (read, compressed) = compress(&text(1, 100_000), 6);
     assert_eq!(
         read, 100_000,
         "compress_reader should return the number of bytes read (io::copy returns it)"
@@ -38,7 +38,7 @@ fn round_trip() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn one_gzip_member() {
     let (_, compressed) = compress(&text(2, 10_000), 6);
     let members = members(&compressed).unwrap_or_else(|error| panic!("{error}"));
@@ -50,7 +50,7 @@ fn one_gzip_member() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn empty_input() {
     let (read, compressed) = compress(&[], 6);
     assert_eq!(read, 0);
@@ -65,13 +65,10 @@ fn empty_input() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn the_level_is_used() {
     let source = text(3, 200_000);
-    let sizes = within("compress_reader at levels 0, 1 and 9", move || {
-        [0, 1, 9].map(|level| compress(&source, level).1.len())
-    });
-    let [stored, fast, best] = sizes;
+    let [stored, fast, best] = [0, 1, 9].map(|level| compress(&source, level).1.len());
     assert!(
         stored > 200_000,
         "level 0 stores without compressing, so the output ({stored} bytes) is a bit larger than the 200,000 input bytes: pass the level to the encoder (flate2::Compression::new(level))"
@@ -82,33 +79,29 @@ fn the_level_is_used() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn every_level_round_trips() {
-    within("compress_reader at every level", || {
-        let source = text(4, 30_000);
-        for level in 0..=9 {
-            let (_, compressed) = compress(&source, level);
-            assert_eq!(
-                gunzip(&compressed).unwrap_or_else(|error| panic!("level {level}: {error}")),
-                source,
-                "level {level} does not round-trip"
-            );
-        }
-    });
+    let source = text(4, 30_000);
+    for level in 0..=9 {
+        let (_, compressed) = compress(&source, level);
+        assert_eq!(
+            gunzip(&compressed).unwrap_or_else(|error| panic!("level {level}: {error}")),
+            source,
+            "level {level} does not round-trip"
+        );
+    }
 }
 
-#[test]
+#[course_testing::test]
 fn a_failing_writer_is_an_error() {
-    let outcome = within("compress_reader into a full disk", || {
-        let mut disk = FullDisk {
-            capacity: 10,
-            accepted: Vec::new(),
-        };
-        compress_reader(&text(5, 2_000)[..], &mut disk, 6)
-    });
-    let error = outcome.expect_err(
-        "the writer failed, but compress_reader returned Ok: call encoder.finish() and pass its \
-         error on with `?` (letting the encoder drop hides the error of the last write)",
+    let mut disk = FullDisk {
+        capacity: 10,
+        accepted: Vec::new(),
+    };
+    let error = expect_err(
+        "the writer failed, so compress_reader must return its error: call encoder.finish() and \
+         pass its error on with `?` (letting the encoder drop hides the error of the last write)",
+        || compress_reader(&text(5, 2_000)[..], &mut disk, 6),
     );
     assert_eq!(
         error.kind(),
@@ -117,12 +110,12 @@ fn a_failing_writer_is_an_error() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn a_failing_reader_is_an_error() {
-    let outcome = within("compress_reader from a bad disk", || {
-        compress_reader(BadDisk::new(50_000), Vec::new(), 6)
-    });
-    let error = outcome.expect_err("the reader failed, but compress_reader returned Ok");
+    let error = expect_err(
+        "the reader failed, so compress_reader must return its error (pass it on with `?`)",
+        || compress_reader(BadDisk::new(50_000), Vec::new(), 6),
+    );
     assert!(
         error.to_string().contains("bad sector"),
         "return the reader's own error, unchanged: got `{error}`"
@@ -130,7 +123,7 @@ fn a_failing_reader_is_an_error() {
 }
 
 // ANCHOR: streaming
-#[test]
+#[course_testing::test]
 fn streams_a_terabyte_with_bounded_memory() {
     // A 1 TiB input that exists only as it is read. Reading it all into memory first would need a
     // terabyte: the reader fails after 16 MiB read with nothing written. The writer ends the test
@@ -140,9 +133,10 @@ fn streams_a_terabyte_with_bounded_memory() {
         HugeReader::new(1 << 40, 16 * MIB, flow.clone()),
         StopWriter::new(32 * MIB, flow.clone()),
     );
-    let outcome = within("compress_reader of a 1 TiB stream", move || {
-        compress_reader(reader, writer, 6)
-    });
+    let outcome = expect_no_panic(
+        "the writer fails on purpose after 32 MiB: compress_reader must return its error",
+        || compress_reader(reader, writer, 6),
+    );
     assert!(
         !flow.slurp_detected.load(Ordering::SeqCst),
         "16 MiB were read before a single byte was written: compress_reader collects the input \

@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use course_testing::memory::assert_peak_rise_below;
+use course_testing::{expect_err, expect_no_panic};
 use ex1::{CompressError, compress_file, compress_files_sequential, gz_path};
 
-use crate::support::{
-    MIB, gunzip_file, gz_of, names_in, peak_memory, temp_dir, text, text_files, within, write_file,
-};
+use crate::support::{MIB, gunzip_file, gz_of, names_in, temp_dir, text, text_files, write_file};
 
-#[test]
+#[course_testing::test]
 fn the_output_name_appends_gz() {
     assert_eq!(
         gz_path(Path::new("data/notes.txt")),
@@ -19,16 +19,13 @@ fn the_output_name_appends_gz() {
     assert_eq!(gz_path(Path::new("archive")), PathBuf::from("archive.gz"));
 }
 
-#[test]
+#[course_testing::test]
 fn compresses_a_file_next_to_it() {
     let dir = temp_dir();
     let source = text(1, 50_000);
     let input = write_file(dir.path(), "notes.txt", &source);
-    let task_input = input.clone();
-    let report = within("compress_file of 50 KB", move || {
-        compress_file(&task_input, 6)
-    })
-    .unwrap_or_else(|error| panic!("compress_file failed on a readable file: {error}"));
+    let report = compress_file(&input, 6)
+        .unwrap_or_else(|error| panic!("compress_file failed on a readable file: {error}"));
     let output = gz_of(&input);
     assert_eq!(
         report.input, input,
@@ -59,15 +56,12 @@ fn compresses_a_file_next_to_it() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn an_empty_file() {
     let dir = temp_dir();
     let input = write_file(dir.path(), "empty.txt", b"");
-    let task_input = input.clone();
-    let report = within("compress_file of an empty file", move || {
-        compress_file(&task_input, 6)
-    })
-    .unwrap_or_else(|error| panic!("an empty file is not an error: {error}"));
+    let report = compress_file(&input, 6)
+        .unwrap_or_else(|error| panic!("an empty file is not an error: {error}"));
     assert_eq!(report.original_size, 0);
     assert!(
         report.compressed_size > 0,
@@ -76,15 +70,14 @@ fn an_empty_file() {
     assert_eq!(gunzip_file(&gz_of(&input)), b"");
 }
 
-#[test]
+#[course_testing::test]
 fn a_missing_file_is_an_error_that_names_it() {
     let dir = temp_dir();
     let missing = dir.path().join("no-such-file.txt");
-    let task_missing = missing.clone();
-    let outcome = within("compress_file of a missing file", move || {
-        compress_file(&task_missing, 6)
-    });
-    let error = outcome.expect_err("a missing file must give an Err");
+    let error = expect_err(
+        "a missing file must give an Err (a CompressError::Io naming it), not a panic",
+        || compress_file(&missing, 6),
+    );
     assert!(
         matches!(&error, CompressError::Io { path, .. } if path == &missing),
         "expected CompressError::Io naming {}, got {error:?}",
@@ -103,18 +96,17 @@ fn a_missing_file_is_an_error_that_names_it() {
 }
 
 // ANCHOR: no_truncated_gz
-#[test]
+#[course_testing::test]
 fn a_failure_halfway_leaves_no_gz() {
     // A folder opens like a file on Linux, then fails on the first read: the failure comes after
     // the output was started.
     let dir = temp_dir();
     let input = dir.path().join("folder");
     std::fs::create_dir(&input).expect("cannot create a test folder");
-    let task_input = input.clone();
-    let outcome = within("compress_file of a folder", move || {
-        compress_file(&task_input, 6)
-    });
-    let error = outcome.expect_err("a folder cannot be compressed: that must be an Err");
+    let error = expect_err(
+        "a folder cannot be compressed: that must be an Err, not a panic",
+        || compress_file(&input, 6),
+    );
     assert_eq!(error.path(), input, "the error should name the input");
     assert_eq!(
         names_in(dir.path()),
@@ -124,15 +116,14 @@ fn a_failure_halfway_leaves_no_gz() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn a_failure_keeps_the_previous_gz() {
     let dir = temp_dir();
     let input = dir.path().join("folder");
     std::fs::create_dir(&input).expect("cannot create a test folder");
     let previous = write_file(dir.path(), "folder.gz", b"the previous archive");
-    let task_input = input.clone();
-    let outcome = within("compress_file of a folder", move || {
-        compress_file(&task_input, 6)
+    let outcome = expect_no_panic("a folder cannot be compressed: return an Err", || {
+        compress_file(&input, 6)
     });
     assert!(outcome.is_err(), "a folder cannot be compressed");
     assert_eq!(
@@ -143,42 +134,34 @@ fn a_failure_keeps_the_previous_gz() {
 }
 // ANCHOR_END: no_truncated_gz
 
-#[test]
+#[course_testing::test]
 fn replaces_an_old_gz() {
     let dir = temp_dir();
     let input = write_file(dir.path(), "notes.txt", &text(2, 5_000));
     write_file(dir.path(), "notes.txt.gz", b"stale");
-    let task_input = input.clone();
-    within("compress_file over an old .gz", move || {
-        compress_file(&task_input, 6)
-    })
-    .unwrap_or_else(|error| panic!("an existing .gz is replaced, not an error: {error}"));
+    compress_file(&input, 6)
+        .unwrap_or_else(|error| panic!("an existing .gz is replaced, not an error: {error}"));
     assert_eq!(gunzip_file(&gz_of(&input)), text(2, 5_000));
 }
 
-#[test]
+// Alone in a child process: the peak memory of a process shared with other tests would count
+// theirs too (and the debug symbols a panicking test loads with RUST_BACKTRACE=1).
+#[course_testing::test(own_process, deadline_secs = 15)]
 fn a_big_file_with_bounded_memory() {
     // 256 MiB of zeros in a sparse file (it takes no disk space). Reading it whole would raise the
-    // peak memory of the test process by 256 MiB; streaming keeps it flat.
+    // peak memory by 256 MiB; streaming keeps it flat.
     let dir = temp_dir();
     let input = dir.path().join("big.bin");
     std::fs::File::create(&input)
         .and_then(|file| file.set_len(256 * MIB))
         .expect("cannot create a sparse test file");
-    let task_input = input.clone();
-    let before = peak_memory();
-    let report = within("compress_file of 256 MiB", move || {
-        compress_file(&task_input, 6)
-    })
+    let report = assert_peak_rise_below(
+        64 * MIB,
+        "compressing 256 MiB raised the peak memory too much: stream the file through a \
+         BufReader with io::copy instead of reading it whole",
+        || compress_file(&input, 6),
+    )
     .unwrap_or_else(|error| panic!("compressing a big file failed: {error}"));
-    if let (Some(before), Some(after)) = (before, peak_memory()) {
-        assert!(
-            after < before + 64 * MIB,
-            "compressing 256 MiB raised the peak memory by {} MiB: stream the file through a \
-             BufReader with io::copy instead of reading it whole",
-            (after - before) / MIB
-        );
-    }
     assert_eq!(report.original_size, 256 * MIB);
     let compressed = std::fs::read(gz_of(&input)).expect("the .gz should exist");
     let mut decoder = flate2::read::MultiGzDecoder::new(&compressed[..]);
@@ -188,16 +171,16 @@ fn a_big_file_with_bounded_memory() {
     assert_eq!(length, 256 * MIB, "the .gz should hold 256 MiB");
 }
 
-#[test]
+#[course_testing::test]
 fn sequential_keeps_order_and_isolates_failures() {
     let dir = temp_dir();
     let mut paths = text_files(dir.path(), 3, 20_000);
     let missing = dir.path().join("missing.txt");
     paths.insert(1, missing.clone());
-    let task_paths = paths.clone();
-    let results = within("compress_files_sequential of 4 files", move || {
-        compress_files_sequential(&task_paths, 6)
-    });
+    let results = expect_no_panic(
+        "a missing file gets its own Err and the other files are still compressed: no panic",
+        || compress_files_sequential(&paths, 6),
+    );
     assert_eq!(results.len(), 4, "one result per path");
     for (path, result) in paths.iter().zip(&results) {
         if path == &missing {

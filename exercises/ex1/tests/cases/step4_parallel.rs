@@ -1,24 +1,25 @@
 //! Step 4: compress_files on an executor. Parallelism is witnessed, never timed: the executor is
-//! wrapped in a counter that holds each task at a gate until two of them run at once.
+//! wrapped in a counter that holds each task at a gate until two of them run at once. Order is
+//! checked on an executor that finishes the files in reverse or shuffled order, every run.
 
 use std::time::Duration;
 
-use concurrent::testing::CountingExecutor;
+use concurrent::testing::{AdversarialExecutor, CountingExecutor};
 use concurrent::{CpuPoolExecutor, Executor, ThreadPoolExecutor};
+use course_testing::expect_no_panic;
 use ex1::{CompressError, compress_files};
 
-use crate::support::{gunzip_file, gz_of, names_in, temp_dir, text_files, within, write_file};
+use crate::support::{gunzip_file, gz_of, names_in, temp_dir, text_files, write_file};
 
 fn no_progress(_done: usize, _total: usize) {}
 
-#[test]
+#[course_testing::test]
 fn every_file_round_trips() {
     let dir = temp_dir();
     let paths = text_files(dir.path(), 6, 30_000);
-    let task_paths = paths.clone();
-    let results = within("compress_files of 6 files on 2 workers", move || {
-        compress_files(&CpuPoolExecutor::new(2), &task_paths, 6, no_progress)
-    });
+    // The files finish in reverse order: results collected as they finish come out reversed.
+    let pool = AdversarialExecutor::reversed(CpuPoolExecutor::new(2));
+    let results = compress_files(&pool, &paths, 6, no_progress);
     assert_eq!(
         results.len(),
         6,
@@ -42,7 +43,7 @@ fn every_file_round_trips() {
     }
 }
 
-#[test]
+#[course_testing::test]
 fn a_bad_file_fails_alone() {
     let dir = temp_dir();
     let mut paths = text_files(dir.path(), 4, 10_000);
@@ -51,10 +52,11 @@ fn a_bad_file_fails_alone() {
     std::fs::create_dir(&folder).expect("cannot create a test folder");
     paths.insert(1, missing.clone());
     paths.insert(3, folder.clone());
-    let task_paths = paths.clone();
-    let results = within(
-        "compress_files with a missing file and a folder",
-        move || compress_files(&ThreadPoolExecutor::new(2), &task_paths, 6, no_progress),
+    let pool = AdversarialExecutor::shuffled(ThreadPoolExecutor::new(2), 4);
+    let results = expect_no_panic(
+        "a missing file or a folder gets its own Err and the other files are still compressed: \
+         return the error from the task, do not unwrap it",
+        || compress_files(&pool, &paths, 6, no_progress),
     );
     assert_eq!(
         results.len(),
@@ -95,23 +97,16 @@ fn a_bad_file_fails_alone() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn empty_files_and_no_files() {
     let dir = temp_dir();
     let empty = vec![
         write_file(dir.path(), "a.txt", b""),
         write_file(dir.path(), "b.txt", b""),
     ];
-    let (none, results) = within(
-        "compress_files of 0 files, then of empty files",
-        move || {
-            let pool = ThreadPoolExecutor::new(2);
-            (
-                compress_files(&pool, &[], 6, no_progress),
-                compress_files(&pool, &empty, 6, no_progress),
-            )
-        },
-    );
+    let pool = ThreadPoolExecutor::new(2);
+    let none = compress_files(&pool, &[], 6, no_progress);
+    let results = compress_files(&pool, &empty, 6, no_progress);
     assert!(none.is_empty(), "no input files, no results");
     for result in &results {
         let report = result
@@ -123,16 +118,13 @@ fn empty_files_and_no_files() {
 }
 
 // ANCHOR: witness
-#[test]
+#[course_testing::test]
 fn the_files_really_run_in_parallel() {
     let dir = temp_dir();
     let paths = text_files(dir.path(), 4, 20_000);
-    let (pool, results) = within("compress_files on a gated 2-worker pool", move || {
-        let pool =
-            CountingExecutor::new(ThreadPoolExecutor::new(2)).with_gate(2, Duration::from_secs(3));
-        let results = compress_files(&pool, &paths, 6, no_progress);
-        (pool, results)
-    });
+    let pool =
+        CountingExecutor::new(ThreadPoolExecutor::new(2)).with_gate(2, Duration::from_secs(3));
+    let results = compress_files(&pool, &paths, 6, no_progress);
     assert!(
         results.iter().all(Result::is_ok),
         "every file should compress: {results:?}"
@@ -151,16 +143,17 @@ fn the_files_really_run_in_parallel() {
 }
 // ANCHOR_END: witness
 
-#[test]
+#[course_testing::test]
 fn a_shut_down_executor_fails_each_file_without_panicking() {
     let dir = temp_dir();
     let paths = text_files(dir.path(), 3, 1_000);
-    let task_paths = paths.clone();
-    let results = within("compress_files on a shut-down executor", move || {
-        let pool = ThreadPoolExecutor::new(2);
-        pool.shutdown(true, false);
-        compress_files(&pool, &task_paths, 6, no_progress)
-    });
+    let pool = ThreadPoolExecutor::new(2);
+    pool.shutdown(true, false);
+    let results = expect_no_panic(
+        "the executor refuses every task: each file's result is a CompressError::Executor \
+         naming it, not a panic (match on the submission's Err instead of unwrapping it)",
+        || compress_files(&pool, &paths, 6, no_progress),
+    );
     assert_eq!(
         results.len(),
         3,
@@ -177,16 +170,13 @@ fn a_shut_down_executor_fails_each_file_without_panicking() {
     }
 }
 
-#[test]
+#[course_testing::test]
 fn works_on_any_executor() {
     let dir = temp_dir();
     let paths = text_files(dir.path(), 5, 5_000);
-    let results = within("compress_files on both executors", move || {
-        let on_threads = compress_files(&ThreadPoolExecutor::new(4), &paths, 1, no_progress);
-        let on_cores = compress_files(&CpuPoolExecutor::new(1), &paths, 9, no_progress);
-        [on_threads, on_cores]
-    });
-    for results in results {
+    let on_threads = compress_files(&ThreadPoolExecutor::new(4), &paths, 1, no_progress);
+    let on_cores = compress_files(&CpuPoolExecutor::new(1), &paths, 9, no_progress);
+    for results in [on_threads, on_cores] {
         assert_eq!(results.len(), 5);
         assert!(results.iter().all(Result::is_ok), "{results:?}");
     }

@@ -5,9 +5,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use concurrent::{CpuPoolExecutor, ThreadPoolExecutor};
+use course_testing::expect_no_panic;
 use ex1::{CompressError, FileReport, Summary, compress_files, summarize};
 
-use crate::support::{temp_dir, text_files, within};
+use crate::support::{temp_dir, text_files};
 
 /// Progress calls in the order they were made.
 type Calls = Arc<Mutex<Vec<(usize, usize)>>>;
@@ -52,36 +53,32 @@ fn assert_reports(calls: &Calls, total: usize) {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn one_report_per_file_in_increasing_order() {
     let dir = temp_dir();
     let paths = text_files(dir.path(), 8, 20_000);
     let (calls, progress) = recorder();
-    within("compress_files of 8 files with progress", move || {
-        compress_files(&ThreadPoolExecutor::new(4), &paths, 6, progress)
-    });
+    compress_files(&ThreadPoolExecutor::new(4), &paths, 6, progress);
     assert_reports(&calls, 8);
 }
 
-#[test]
+#[course_testing::test]
 fn failures_are_reported_too() {
     let dir = temp_dir();
     let mut paths = text_files(dir.path(), 3, 5_000);
     paths.push(dir.path().join("missing.txt"));
     let (calls, progress) = recorder();
-    within(
-        "compress_files with a missing file and progress",
-        move || compress_files(&CpuPoolExecutor::new(2), &paths, 6, progress),
+    expect_no_panic(
+        "a missing file is reported like the others: its task returns an Err, nothing panics",
+        || compress_files(&CpuPoolExecutor::new(2), &paths, 6, progress),
     );
     assert_reports(&calls, 4);
 }
 
-#[test]
+#[course_testing::test]
 fn no_files_no_reports() {
     let (calls, progress) = recorder();
-    let results = within("compress_files of no files", move || {
-        compress_files(&ThreadPoolExecutor::new(2), &[], 6, progress)
-    });
+    let results = compress_files(&ThreadPoolExecutor::new(2), &[], 6, progress);
     assert!(results.is_empty());
     assert_eq!(
         calls_of(&calls),
@@ -99,7 +96,7 @@ fn report(original_size: u64, compressed_size: u64) -> FileReport {
     }
 }
 
-#[test]
+#[course_testing::test]
 fn the_ratio_of_a_file() {
     assert_eq!(
         report(3_000, 1_000).ratio(),
@@ -123,7 +120,7 @@ fn the_ratio_of_a_file() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn summarize_adds_up_the_batch() {
     let results: Vec<Result<FileReport, CompressError>> = vec![
         Ok(report(4_000, 1_000)),
@@ -163,7 +160,7 @@ fn summarize_adds_up_the_batch() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn an_empty_batch_has_no_ratio() {
     let summary = summarize(&[]);
     assert_eq!(summary, Summary::default());
@@ -175,13 +172,11 @@ fn an_empty_batch_has_no_ratio() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn text_compresses_well() {
     let dir = temp_dir();
     let paths = text_files(dir.path(), 4, 50_000);
-    let results = within("compress_files of 4 text files", move || {
-        compress_files(&CpuPoolExecutor::new(2), &paths, 6, |_, _| {})
-    });
+    let results = compress_files(&CpuPoolExecutor::new(2), &paths, 6, |_, _| {});
     let summary = summarize(&results);
     assert_eq!(summary.compressed, 4);
     let average = summary.average_ratio.unwrap_or_default();

@@ -3,20 +3,23 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use concurrent::testing::CountingExecutor;
+use concurrent::testing::{AdversarialExecutor, CountingExecutor};
 use concurrent::{CpuPoolExecutor, ThreadPoolExecutor};
+use course_testing::{expect_err, expect_no_panic};
 use ex1::{compress_big_file, compress_blocks};
 
 use crate::support::{
     BadDisk, ENOUGH, Flow, HugeReader, MIB, StopWriter, gunzip, gunzip_file, gz_of, members,
-    names_in, temp_dir, text, within, write_file,
+    names_in, temp_dir, text, write_file,
 };
 
-fn blocks_of(data: Vec<u8>, block_size: usize) -> (u64, Vec<u8>) {
+/// Compresses `data` in blocks on an executor that finishes each batch of blocks in reverse
+/// order: members written as they finish come out of order.
+fn blocks_of(data: &[u8], block_size: usize) -> (u64, Vec<u8>) {
     let mut out = Vec::new();
     let read = compress_blocks(
-        &ThreadPoolExecutor::new(2),
-        &data[..],
+        &AdversarialExecutor::reversed(ThreadPoolExecutor::new(2)),
+        data,
         &mut out,
         6,
         block_size,
@@ -25,42 +28,38 @@ fn blocks_of(data: Vec<u8>, block_size: usize) -> (u64, Vec<u8>) {
     (read, out)
 }
 
-#[test]
+#[course_testing::test]
 fn round_trips_at_every_size() {
-    within("compress_blocks of several sizes", || {
-        let block = 10_000;
-        for len in [
-            1,
-            block - 1,
-            block,
-            block + 1,
-            3 * block,
-            5 * block + block / 2,
-        ] {
-            let source = text(len as u64, len);
-            let (read, compressed) = blocks_of(source.clone(), block);
-            assert_eq!(
-                read, len as u64,
-                "compress_blocks should return the bytes read"
-            );
-            let back = gunzip(&compressed).unwrap_or_else(|error| panic!("{len} bytes: {error}"));
-            assert!(
-                back == source,
-                "{len} bytes in blocks of {block}: decompressing gives {} bytes that differ from \
-                 the input (a block lost, repeated or out of order?)",
-                back.len()
-            );
-        }
-    });
+    let block = 10_000;
+    for len in [
+        1,
+        block - 1,
+        block,
+        block + 1,
+        3 * block,
+        5 * block + block / 2,
+    ] {
+        let source = text(len as u64, len);
+        let (read, compressed) = blocks_of(&source, block);
+        assert_eq!(
+            read, len as u64,
+            "compress_blocks should return the bytes read"
+        );
+        let back = gunzip(&compressed).unwrap_or_else(|error| panic!("{len} bytes: {error}"));
+        assert!(
+            back == source,
+            "{len} bytes in blocks of {block}: decompressing gives {} bytes that differ from \
+             the input (a block lost, repeated or out of order? the blocks of this test finish \
+             in reverse order: write them in the order they were read)",
+            back.len()
+        );
+    }
 }
 
-#[test]
+#[course_testing::test]
 fn one_member_per_block_in_order() {
     let source = text(1, 45_000);
-    let (_, compressed) = within("compress_blocks of 45,000 bytes in blocks of 10,000", {
-        let source = source.clone();
-        move || blocks_of(source, 10_000)
-    });
+    let (_, compressed) = blocks_of(&source, 10_000);
     let members = members(&compressed).unwrap_or_else(|error| panic!("{error}"));
     let sizes: Vec<usize> = members.iter().map(Vec::len).collect();
     assert_eq!(
@@ -70,15 +69,14 @@ fn one_member_per_block_in_order() {
     );
     assert!(
         members.concat() == source,
-        "member k must hold block k: write the members in the order of the blocks"
+        "member k must hold block k: write the members in the order of the blocks (the blocks \
+         of this test finish in reverse order)"
     );
 }
 
-#[test]
+#[course_testing::test]
 fn an_empty_input_is_one_empty_member() {
-    let (read, compressed) = within("compress_blocks of nothing", || {
-        blocks_of(Vec::new(), 1_000)
-    });
+    let (read, compressed) = blocks_of(&[], 1_000);
     assert_eq!(read, 0);
     assert_eq!(
         members(&compressed).unwrap_or_else(|error| panic!("{error}")),
@@ -88,17 +86,14 @@ fn an_empty_input_is_one_empty_member() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn blocks_really_run_in_parallel() {
-    let (pool, outcome) = within("compress_blocks on a gated 2-worker pool", || {
-        let pool =
-            CountingExecutor::new(ThreadPoolExecutor::new(2)).with_gate(2, Duration::from_secs(3));
-        let source = text(2, 80_000);
-        let mut out = Vec::new();
-        let outcome = compress_blocks(&pool, &source[..], &mut out, 6, 10_000)
-            .map(|read| (read, gunzip(&out)));
-        (pool, outcome)
-    });
+    let pool =
+        CountingExecutor::new(ThreadPoolExecutor::new(2)).with_gate(2, Duration::from_secs(3));
+    let source = text(2, 80_000);
+    let mut out = Vec::new();
+    let outcome =
+        compress_blocks(&pool, &source[..], &mut out, 6, 10_000).map(|read| (read, gunzip(&out)));
     let (read, back) = outcome.expect("compress_blocks on a healthy pool");
     assert_eq!(read, 80_000);
     assert_eq!(back.map(|data| data == text(2, 80_000)), Ok(true));
@@ -115,16 +110,17 @@ fn blocks_really_run_in_parallel() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn streams_a_terabyte_with_bounded_memory() {
     let flow = Flow::new();
     let (reader, writer) = (
         HugeReader::new(1 << 40, 16 * MIB, flow.clone()),
         StopWriter::new(32 * MIB, flow.clone()),
     );
-    let outcome = within("compress_blocks of a 1 TiB stream", move || {
-        compress_blocks(&CpuPoolExecutor::new(2), reader, writer, 6, 256 * 1024)
-    });
+    let outcome = expect_no_panic(
+        "the writer fails on purpose after 32 MiB: compress_blocks must return its error",
+        || compress_blocks(&CpuPoolExecutor::new(2), reader, writer, 6, 256 * 1024),
+    );
     assert!(
         !flow.slurp_detected.load(Ordering::SeqCst),
         "16 MiB were read before the first member was written: keep only a few blocks in flight \
@@ -143,34 +139,34 @@ fn streams_a_terabyte_with_bounded_memory() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn a_failing_reader_is_an_error() {
-    let outcome = within("compress_blocks from a bad disk", || {
-        compress_blocks(
-            &ThreadPoolExecutor::new(2),
-            BadDisk::new(30_000),
-            Vec::new(),
-            6,
-            4_096,
-        )
-    });
-    let error = outcome.expect_err("the reader failed, but compress_blocks returned Ok");
+    let error = expect_err(
+        "the reader failed, so compress_blocks must return its error (pass it on with `?`)",
+        || {
+            compress_blocks(
+                &ThreadPoolExecutor::new(2),
+                BadDisk::new(30_000),
+                Vec::new(),
+                6,
+                4_096,
+            )
+        },
+    );
     assert!(
         error.to_string().contains("bad sector"),
         "return the reader's error: got `{error}`"
     );
 }
 
-#[test]
+#[course_testing::test]
 fn compresses_a_big_file_in_place() {
     let dir = temp_dir();
     let source = text(3, 300_000);
     let input = write_file(dir.path(), "big.txt", &source);
-    let task_input = input.clone();
-    let report = within("compress_big_file of 300 KB", move || {
-        compress_big_file(&CpuPoolExecutor::new(2), &task_input, 6, 64 * 1024)
-    })
-    .unwrap_or_else(|error| panic!("compress_big_file failed on a readable file: {error}"));
+    let pool = AdversarialExecutor::shuffled(CpuPoolExecutor::new(2), 6);
+    let report = compress_big_file(&pool, &input, 6, 64 * 1024)
+        .unwrap_or_else(|error| panic!("compress_big_file failed on a readable file: {error}"));
     assert_eq!(report.input, input);
     assert_eq!(report.output, gz_of(&input));
     assert_eq!(report.original_size, 300_000);
@@ -192,22 +188,17 @@ fn compresses_a_big_file_in_place() {
     );
 }
 
-#[test]
+#[course_testing::test]
 fn a_failure_leaves_no_gz() {
     let dir = temp_dir();
     let folder = dir.path().join("folder");
     std::fs::create_dir(&folder).expect("cannot create a test folder");
     let missing = dir.path().join("missing.bin");
-    let (task_folder, task_missing) = (folder.clone(), missing.clone());
-    let (from_folder, from_missing) = within("compress_big_file of bad inputs", move || {
-        let pool = ThreadPoolExecutor::new(2);
-        (
-            compress_big_file(&pool, &task_folder, 6, 1_024),
-            compress_big_file(&pool, &task_missing, 6, 1_024),
-        )
-    });
-    for (path, outcome) in [(&folder, from_folder), (&missing, from_missing)] {
-        let error = outcome.expect_err("an unreadable input must give an Err");
+    let pool = ThreadPoolExecutor::new(2);
+    for path in [&folder, &missing] {
+        let error = expect_err("an unreadable input must give an Err, not a panic", || {
+            compress_big_file(&pool, path, 6, 1_024)
+        });
         assert_eq!(error.path(), path, "the error should name the input");
     }
     assert_eq!(

@@ -1,5 +1,6 @@
-//! Shared by the step modules: a deadline for everything, test files in temporary folders, gzip
-//! decoding, and readers and writers that watch how the data flows.
+//! Shared by the step modules: test files in temporary folders, gzip decoding, and readers and
+//! writers that watch how the data flows. (Every test runs under a deadline through
+//! `#[course_testing::test]`.)
 //!
 //! Nothing here calls the exercise: the tests of step 4 must not fail because step 1 is unsolved.
 
@@ -9,16 +10,9 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
 
 use flate2::bufread::GzDecoder;
 use flate2::read::MultiGzDecoder;
-
-/// Runs a test body under a deadline, so a deadlock fails the test with a message instead of
-/// hanging `cargo test`.
-pub fn within<T: Send + 'static>(what: &str, body: impl FnOnce() -> T + Send + 'static) -> T {
-    concurrent::testing::deadline(what, Duration::from_secs(20), body)
-}
 
 /// A fresh temporary folder, deleted when dropped.
 pub fn temp_dir() -> tempfile::TempDir {
@@ -149,7 +143,7 @@ impl Flow {
     }
 }
 
-pub const MIB: u64 = 1024 * 1024;
+pub use course_testing::memory::MIB;
 
 /// A reader of `len` bytes that repeats a short text (so it compresses fast) and never holds more
 /// than that text in memory: it stands for a file larger than memory. If `slurp_limit` bytes
@@ -285,18 +279,4 @@ impl Read for BadDisk {
             n => Ok(n),
         }
     }
-}
-
-/// The peak memory (resident set) of this process so far, in bytes; `None` off Linux.
-pub fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
-    let kib: u64 = line
-        .trim_start_matches("VmHWM:")
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    Some(kib * 1024)
 }
