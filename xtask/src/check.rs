@@ -57,6 +57,10 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
     };
     for name in &names {
         report.record(&format!("{name}: metadata"), check_metadata(root, name));
+        report.record(
+            &format!("{name}: every test runs under a deadline"),
+            check_test_attributes(root, name),
+        );
     }
     report.record(
         "rustfmt",
@@ -168,6 +172,69 @@ fn check_metadata(root: &Path, name: &str) -> Result<String> {
         exercise.hints.len(),
         exercise.steps.len()
     ))
+}
+
+/// No test of an exercise may use a bare `#[test]`: `#[course_testing::test]` runs it under a
+/// deadline, so a student's infinite loop or deadlock ends in a message instead of a hang.
+fn check_test_attributes(root: &Path, name: &str) -> Result<String> {
+    let tests = root.join("exercises").join(name).join("tests");
+    let files = rust_files(&tests)?;
+    let mut bare = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        for (index, line) in text.lines().enumerate() {
+            if has_bare_test_attribute(line) {
+                let shown = file.strip_prefix(root).unwrap_or(file);
+                bare.push(format!(
+                    "{}:{}: {}",
+                    shown.display(),
+                    index + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    if !bare.is_empty() {
+        bail!(
+            "a test without a deadline hangs `cargo test` on a student's infinite loop: write \
+             #[course_testing::test] instead of #[test]\n{}",
+            bare.join("\n")
+        );
+    }
+    Ok(format!("{} test files", files.len()))
+}
+
+/// True if `line` holds a test attribute other than `course_testing::test` (`#[test]`,
+/// `#[core::prelude::v1::test]`, `#[tokio::test]`...). Comments are ignored.
+fn has_bare_test_attribute(line: &str) -> bool {
+    let code: String = line
+        .split("//")
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    code.match_indices("#[").any(|(at, _)| {
+        let attribute = &code[at + 2..];
+        let path = &attribute[..attribute.find([']', '(']).unwrap_or(attribute.len())];
+        let path = path.trim_start_matches("::");
+        (path == "test" || path.ends_with("::test")) && path != "course_testing::test"
+    })
+}
+
+fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(rust_files(&path)?);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// `test NAME ... ok|FAILED` lines of libtest's (stable) human output, by name.
@@ -465,6 +532,43 @@ mod tests {
         assert_eq!(results.len(), 2);
         assert_eq!(results.get("step1::a"), Some(&true));
         assert_eq!(results.get("step1::b"), Some(&false));
+    }
+
+    #[test]
+    fn a_test_without_the_deadline_attribute_is_refused() {
+        for bare in [
+            "#[test]",
+            "    #[test] fn inline() {}",
+            "#[ test ]",
+            "#[::core::prelude::v1::test]",
+            "#[tokio::test(flavor = \"multi_thread\")]",
+            "#[cfg(unix)] #[test]",
+        ] {
+            assert!(has_bare_test_attribute(bare), "{bare}");
+        }
+        for fine in [
+            "#[course_testing::test]",
+            "#[::course_testing::test(deadline_secs = 30)]",
+            "#[course_testing::test(own_process)]",
+            "// #[test] in a comment",
+            "#[should_panic(expected = \"test\")]",
+            "fn test() {}",
+        ] {
+            assert!(!has_bare_test_attribute(fine), "{fine}");
+        }
+        let root = std::env::temp_dir().join(format!("xtask-deadline-{}", std::process::id()));
+        let cases = root.join("exercises/ex9/tests/cases");
+        std::fs::create_dir_all(&cases).unwrap();
+        std::fs::write(
+            cases.join("step1.rs"),
+            "#[course_testing::test]\nfn fine() {}\n",
+        )
+        .unwrap();
+        assert!(check_test_attributes(&root, "ex9").is_ok());
+        std::fs::write(cases.join("step2.rs"), "\n#[test]\nfn forgot() {}\n").unwrap();
+        let error = check_test_attributes(&root, "ex9").unwrap_err().to_string();
+        assert!(error.contains("step2.rs:2: #[test]"), "{error}");
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]
