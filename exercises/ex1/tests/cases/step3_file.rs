@@ -144,6 +144,7 @@ fn replaces_an_old_gz() {
     assert_eq!(gunzip_file(&gz_of(&input)), text(2, 5_000));
 }
 
+// ANCHOR: own_process
 // Alone in a child process: the peak memory of a process shared with other tests would count
 // theirs too (and the debug symbols a panicking test loads with RUST_BACKTRACE=1).
 #[course_testing::test(own_process, deadline_secs = 15)]
@@ -170,6 +171,7 @@ fn a_big_file_with_bounded_memory() {
         .unwrap_or_else(|error| panic!("the .gz of the big file is not valid: {error}"));
     assert_eq!(length, 256 * MIB, "the .gz should hold 256 MiB");
 }
+// ANCHOR_END: own_process
 
 #[course_testing::test]
 fn sequential_keeps_order_and_isolates_failures() {

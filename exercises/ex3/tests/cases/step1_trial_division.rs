@@ -43,6 +43,7 @@ fn agrees_with_the_definition_up_to_2000() {
     }
 }
 
+// ANCHOR: deadline
 #[course_testing::test(
     hint = "trial division of 4,294,967,291 tries 65,536 divisors: is `d` advanced in every round?"
 )]
@@ -61,6 +62,7 @@ fn large_numbers_without_overflow() {
         "u64::MAX = 3 × 5 × 17 × ... is not prime (and `d * d` must not overflow on the way)"
     );
 }
+// ANCHOR_END: deadline
 
 #[course_testing::test]
 fn trial_division_lists_the_primes_in_order() {

@@ -64,6 +64,7 @@ fn known_counts_with_many_chunkings() {
     }
 }
 
+// ANCHOR: adversarial
 #[course_testing::test]
 fn every_chunk_border_is_kept() {
     let (limit, chunks) = (3_000, 37);
@@ -86,6 +87,7 @@ fn every_chunk_border_is_kept() {
         }
     }
 }
+// ANCHOR_END: adversarial
 
 // ANCHOR: witness
 #[course_testing::test]
@@ -127,6 +129,7 @@ fn works_on_any_executor() {
     );
 }
 
+// ANCHOR: lesson
 #[course_testing::test]
 fn a_shut_down_executor_is_an_error_not_a_panic() {
     const LESSON: &str = "submitting to a shut-down executor fails: return its error with `?` \
@@ -136,3 +139,4 @@ fn a_shut_down_executor_is_an_error_not_a_panic() {
     let outcome = expect_no_panic(LESSON, || primes_parallel(&pool, 1_000, 4));
     assert_eq!(outcome, Err(Error::Shutdown), "{LESSON}");
 }
+// ANCHOR_END: lesson
