@@ -298,8 +298,14 @@ fn dist_outside_a_git_repository_is_a_clear_error() {
     let course = dir.join("course");
     copy_tree(&course_root(), &course);
     let out = dir.join("edition");
+    // The scratch folder may sit inside a checkout (`target/` of this course): stop git's search
+    // for a repository at it, as for a course downloaded as a zip.
     let output = run_until(
-        xtask_binary(&course).arg("dist").arg("--out").arg(&out),
+        xtask_binary(&course)
+            .env("GIT_CEILING_DIRECTORIES", &dir)
+            .arg("dist")
+            .arg("--out")
+            .arg(&out),
         "`xtask dist` outside git",
         TOOL_LIMIT,
     );
