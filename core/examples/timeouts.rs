@@ -74,11 +74,20 @@ fn main() {
     // ANCHOR_END: deadline
     println!("succeeded: {succeeded:?}");
     println!("failed:    {failed:?}");
-    assert_eq!(succeeded.len(), 1);
-    assert_eq!(failed.len(), 2);
+    // Which quick tasks beat the deadline depends on the machine: with RUST_BACKTRACE=1, the
+    // panicking task alone can spend over 200 ms printing its backtrace in a debug build. The
+    // slow tasks never do, and every task is counted exactly once, done or late.
+    assert!(succeeded.len() <= 1 && failed.len() <= 2);
 
     // ANCHOR: late
     let late = completed.into_pending();
+    // Every task is accounted for: done in time, or late (the two slow ones always are).
+    assert_eq!(succeeded.len() + failed.len() + late.len(), kinds.len());
+    assert!(
+        [3, 4]
+            .iter()
+            .all(|slow| late.iter().any(|(id, _)| id == slow))
+    );
     for (id, future) in &late {
         // `cancel` only stops tasks that have not started.
         let outcome = if future.cancel() {
