@@ -7,7 +7,7 @@ use course_testing::{expect_err, expect_no_panic};
 use ex1::compress_reader;
 
 use crate::support::{
-    BadDisk, ENOUGH, Flow, FullDisk, HugeReader, MIB, StopWriter, gunzip, members, text,
+    BadDisk, ENOUGH, Flow, FullDisk, HugeReader, MIB, StopWriter, gunzip, members, plural, text,
 };
 
 fn compress(data: &[u8], level: u32) -> (u64, Vec<u8>) {
@@ -21,20 +21,22 @@ fn round_trip() {
     let (read, compressed) = compress(&text(1, 100_000), 6);
     assert_eq!(
         read, 100_000,
-        "compress_reader should return the number of bytes read (io::copy returns it)"
+        "compress_reader should return the number of bytes read (io::copy returns it): \
+         expected 100,000, got {read}"
     );
     let back = gunzip(&compressed).unwrap_or_else(|error| {
         panic!("{error}: wrap the writer in flate2's GzEncoder and call finish() at the end")
     });
     assert!(
         back == text(1, 100_000),
-        "decompressing the output does not give the input back ({} bytes instead of 100,000)",
-        back.len()
+        "decompressing the output does not give the input back: expected the 100,000 bytes of \
+         the input, got {} that differ",
+        plural(back.len(), "byte")
     );
     assert!(
         compressed.len() < 50_000,
-        "100 KB of text became {} bytes: is it compressed at all?",
-        compressed.len()
+        "100 KB of text became {}, expected fewer than 50,000: is it compressed at all?",
+        plural(compressed.len(), "byte")
     );
 }
 
@@ -53,15 +55,19 @@ fn one_gzip_member() {
 #[course_testing::test]
 fn empty_input() {
     let (read, compressed) = compress(&[], 6);
-    assert_eq!(read, 0);
+    assert_eq!(
+        read, 0,
+        "the input is empty: expected 0 bytes read, got {read}"
+    );
     assert!(
         !compressed.is_empty(),
         "an empty input still gives a gzip stream (header and trailer, about 20 bytes), not nothing"
     );
-    assert_eq!(
-        gunzip(&compressed).unwrap_or_else(|error| panic!("{error}")),
-        b"",
-        "the gzip stream of an empty input decompresses to nothing"
+    let back = gunzip(&compressed).unwrap_or_else(|error| panic!("{error}"));
+    assert!(
+        back.is_empty(),
+        "the gzip stream of an empty input should decompress to nothing, got {}",
+        plural(back.len(), "byte")
     );
 }
 
@@ -71,11 +77,16 @@ fn the_level_is_used() {
     let [stored, fast, best] = [0, 1, 9].map(|level| compress(&source, level).1.len());
     assert!(
         stored > 200_000,
-        "level 0 stores without compressing, so the output ({stored} bytes) is a bit larger than the 200,000 input bytes: pass the level to the encoder (flate2::Compression::new(level))"
+        "level 0 stores without compressing, so the output should be a bit larger than the \
+         200,000 input bytes, got {}: pass the level to the encoder \
+         (flate2::Compression::new(level))",
+        plural(stored, "byte")
     );
     assert!(
         best < fast,
-        "level 9 ({best} bytes) should beat level 1 ({fast} bytes)"
+        "level 9 should give fewer bytes than level 1, got {} at level 9 and {} at level 1",
+        plural(best, "byte"),
+        plural(fast, "byte")
     );
 }
 
@@ -84,10 +95,45 @@ fn every_level_round_trips() {
     let source = text(4, 30_000);
     for level in 0..=9 {
         let (_, compressed) = compress(&source, level);
+        let back = gunzip(&compressed).unwrap_or_else(|error| panic!("level {level}: {error}"));
+        assert!(
+            back == source,
+            "level {level} does not round-trip: decompressing gives {} that differ from the \
+             30,000 of the input",
+            plural(back.len(), "byte")
+        );
+    }
+}
+
+#[course_testing::test]
+fn a_level_above_9_counts_as_9() {
+    let source = text(6, 50_000);
+    let (_, best) = compress(&source, 9);
+    for level in [10, 99, u32::MAX] {
+        let mut out = Vec::new();
+        let lesson = format!(
+            "level {level} is above 9, which counts as 9: clamp it with level.min(9) before \
+             Compression::new (flate2 panics on levels above 9)"
+        );
+        let read = expect_no_panic(&lesson, || compress_reader(&source[..], &mut out, level))
+            .unwrap_or_else(|error| panic!("{lesson}; expected Ok, got the error `{error}`"));
         assert_eq!(
-            gunzip(&compressed).unwrap_or_else(|error| panic!("level {level}: {error}")),
-            source,
-            "level {level} does not round-trip"
+            read, 50_000,
+            "at level {level}: expected 50,000 bytes read (the input's length), got {read}"
+        );
+        let back = gunzip(&out).unwrap_or_else(|error| panic!("level {level}: {error}"));
+        assert!(
+            back == source,
+            "level {level} does not round-trip: decompressing gives {} that differ from the \
+             50,000 of the input",
+            plural(back.len(), "byte")
+        );
+        assert_eq!(
+            out.len(),
+            best.len(),
+            "level {level} counts as 9: expected as many bytes as level 9 gives ({}), got {}",
+            best.len(),
+            plural(out.len(), "byte")
         );
     }
 }
@@ -106,7 +152,9 @@ fn a_failing_writer_is_an_error() {
     assert_eq!(
         error.kind(),
         io::ErrorKind::StorageFull,
-        "return the writer's own error, unchanged: {error}"
+        "return the writer's own error, unchanged: expected its kind StorageFull, got {:?} \
+         (`{error}`)",
+        error.kind()
     );
 }
 
@@ -118,7 +166,8 @@ fn a_failing_reader_is_an_error() {
     );
     assert!(
         error.to_string().contains("bad sector"),
-        "return the reader's own error, unchanged: got `{error}`"
+        "return the reader's own error, unchanged: expected `the test disk has a bad sector`, \
+         got `{error}`"
     );
 }
 
@@ -150,7 +199,8 @@ fn streams_a_terabyte_with_bounded_memory() {
     let first = flow.read_at_first_write.load(Ordering::SeqCst);
     assert!(
         first <= 8 * MIB,
-        "{} MiB were read before the first byte was written: output should flow while reading",
+        "{} MiB were read before the first byte was written, expected at most 8: output should \
+         flow while reading",
         first / MIB
     );
 }

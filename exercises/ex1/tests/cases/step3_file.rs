@@ -7,16 +7,25 @@ use course_testing::memory::assert_peak_rise_below;
 use course_testing::{expect_err, expect_no_panic};
 use ex1::{CompressError, compress_file, compress_files_sequential, gz_path};
 
-use crate::support::{MIB, gunzip_file, gz_of, names_in, temp_dir, text, text_files, write_file};
+use crate::support::{
+    MIB, NO_TEMP_FOLDER, gunzip_file, gz_of, names_in, plural, system_temp_folder_is_unusable,
+    temp_dir, temp_dir_in_target, text, text_files, write_file,
+};
 
 #[course_testing::test]
 fn the_output_name_appends_gz() {
-    assert_eq!(
-        gz_path(Path::new("data/notes.txt")),
-        PathBuf::from("data/notes.txt.gz"),
-        "append .gz to the whole name, as gzip does: notes.txt becomes notes.txt.gz"
-    );
-    assert_eq!(gz_path(Path::new("archive")), PathBuf::from("archive.gz"));
+    for (path, expected) in [
+        ("data/notes.txt", "data/notes.txt.gz"),
+        ("archive", "archive.gz"),
+    ] {
+        let got = gz_path(Path::new(path));
+        assert_eq!(
+            got,
+            PathBuf::from(expected),
+            "append .gz to the whole name, as gzip does: expected gz_path({path:?}) to be \
+             {expected:?}, got {got:?}"
+        );
+    }
 }
 
 #[course_testing::test]
@@ -28,31 +37,43 @@ fn compresses_a_file_next_to_it() {
         .unwrap_or_else(|error| panic!("compress_file failed on a readable file: {error}"));
     let output = gz_of(&input);
     assert_eq!(
-        report.input, input,
-        "report.input is the file that was read"
+        report.input,
+        input,
+        "report.input should be the file that was read, {}, got {}",
+        input.display(),
+        report.input.display()
     );
-    assert_eq!(report.output, output, "report.output is gz_path(input)");
     assert_eq!(
-        gunzip_file(&output),
-        source,
+        report.output,
+        output,
+        "report.output should be gz_path(input), {}, got {}",
+        output.display(),
+        report.output.display()
+    );
+    assert!(
+        gunzip_file(&output) == source,
         "{} does not decompress to the original",
         output.display()
     );
     assert_eq!(
         report.original_size, 50_000,
-        "original_size is the number of bytes read"
+        "original_size should be the number of bytes read, 50,000, got {}",
+        report.original_size
     );
     let on_disk = std::fs::metadata(&output)
         .map(|meta| meta.len())
         .unwrap_or(0);
     assert_eq!(
         report.compressed_size, on_disk,
-        "compressed_size should be the size of the .gz file on disk"
+        "compressed_size should be the size of the .gz file on disk, {on_disk}, got {}",
+        report.compressed_size
     );
+    let names = names_in(dir.path());
     assert_eq!(
-        names_in(dir.path()),
+        names,
         ["notes.txt", "notes.txt.gz"],
-        "only the .gz should be added to the folder: is a temporary file left behind?"
+        "only notes.txt.gz should be added to the folder, found {names:?}: is a temporary file \
+         left behind?"
     );
 }
 
@@ -62,12 +83,21 @@ fn an_empty_file() {
     let input = write_file(dir.path(), "empty.txt", b"");
     let report = compress_file(&input, 6)
         .unwrap_or_else(|error| panic!("an empty file is not an error: {error}"));
-    assert_eq!(report.original_size, 0);
+    assert_eq!(
+        report.original_size, 0,
+        "the file is empty: expected original_size 0, got {}",
+        report.original_size
+    );
     assert!(
         report.compressed_size > 0,
-        "even an empty file gets a gzip header and trailer"
+        "even an empty file gets a gzip header and trailer: expected a compressed_size above 0"
     );
-    assert_eq!(gunzip_file(&gz_of(&input)), b"");
+    let back = gunzip_file(&gz_of(&input));
+    assert!(
+        back.is_empty(),
+        "empty.txt.gz should decompress to nothing, got {}",
+        plural(back.len(), "byte")
+    );
 }
 
 #[course_testing::test]
@@ -83,10 +113,16 @@ fn a_missing_file_is_an_error_that_names_it() {
         "expected CompressError::Io naming {}, got {error:?}",
         missing.display()
     );
-    assert_eq!(error.path(), missing);
+    assert_eq!(
+        error.path(),
+        missing,
+        "error.path() should be the missing file, {}, got {}",
+        missing.display(),
+        error.path().display()
+    );
     assert!(
         error.to_string().contains("no-such-file.txt"),
-        "the message should name the file: `{error}`"
+        "the message should name the file no-such-file.txt, got `{error}`"
     );
     assert!(
         names_in(dir.path()).is_empty(),
@@ -107,12 +143,20 @@ fn a_failure_halfway_leaves_no_gz() {
         "a folder cannot be compressed: that must be an Err, not a panic",
         || compress_file(&input, 6),
     );
-    assert_eq!(error.path(), input, "the error should name the input");
     assert_eq!(
-        names_in(dir.path()),
+        error.path(),
+        input,
+        "the error should name the input, {}, got {}",
+        input.display(),
+        error.path().display()
+    );
+    let names = names_in(dir.path());
+    assert_eq!(
+        names,
         ["folder"],
-        "after a failure no .gz (nor a temporary file) may be left: write to a tempfile::NamedTempFile \
-         in the same folder and persist() it to the .gz name only once it is complete"
+        "after a failure no .gz (nor a temporary file) may be left, found {names:?}: write to a \
+         tempfile::NamedTempFile in the same folder and persist() it to the .gz name only once \
+         it is complete"
     );
 }
 
@@ -125,14 +169,62 @@ fn a_failure_keeps_the_previous_gz() {
     let outcome = expect_no_panic("a folder cannot be compressed: return an Err", || {
         compress_file(&input, 6)
     });
-    assert!(outcome.is_err(), "a folder cannot be compressed");
-    assert_eq!(
-        std::fs::read(&previous).ok().as_deref(),
-        Some(&b"the previous archive"[..]),
-        "a failed run destroyed the existing .gz: write elsewhere and rename only on success"
+    assert!(
+        outcome.is_err(),
+        "a folder cannot be compressed: expected an Err, got {outcome:?}"
+    );
+    let kept = std::fs::read(&previous).unwrap_or_default();
+    assert!(
+        kept == b"the previous archive",
+        "a failed run destroyed the existing .gz (expected its 20 bytes untouched, found {}): \
+         write elsewhere and rename only on success",
+        plural(kept.len(), "byte")
     );
 }
 // ANCHOR_END: no_truncated_gz
+
+// On many machines the system's temporary folder (/tmp) is another file system than the user's
+// files, where a rename from there fails. The child process runs with an unusable TMPDIR, so a
+// temporary file made there fails on every machine.
+#[course_testing::test(
+    own_process,
+    env(
+        TMPDIR = "/dev/null/no-temporary-folder",
+        TMP = "/dev/null/no-temporary-folder",
+        TEMP = "/dev/null/no-temporary-folder"
+    )
+)]
+fn the_temporary_file_is_made_beside_the_output() {
+    let dir = temp_dir_in_target();
+    let source = text(8, 20_000);
+    let input = write_file(dir.path(), "notes.txt", &source);
+    assert_eq!(
+        std::env::var("TMPDIR").as_deref(),
+        Ok(NO_TEMP_FOLDER),
+        "the test's own setup: the environment should make the system's temporary folder unusable"
+    );
+    if !system_temp_folder_is_unusable() {
+        return;
+    }
+    let lesson = "the system's temporary folder is unusable in this test (TMPDIR is a folder that \
+                  cannot exist), yet compress_file must work: make the temporary file in the \
+                  folder of the .gz with NamedTempFile::new_in(folder), not NamedTempFile::new() \
+                  (a rename from /tmp to another file system fails)";
+    expect_no_panic(lesson, || compress_file(&input, 6))
+        .unwrap_or_else(|error| panic!("{lesson}; expected Ok, got the error `{error}`"));
+    assert!(
+        gunzip_file(&gz_of(&input)) == source,
+        "{} does not decompress to notes.txt",
+        gz_of(&input).display()
+    );
+    let names = names_in(dir.path());
+    assert_eq!(
+        names,
+        ["notes.txt", "notes.txt.gz"],
+        "only notes.txt.gz should be added to the folder, found {names:?}: is a temporary file \
+         left behind?"
+    );
+}
 
 #[course_testing::test]
 fn replaces_an_old_gz() {
@@ -141,7 +233,10 @@ fn replaces_an_old_gz() {
     write_file(dir.path(), "notes.txt.gz", b"stale");
     compress_file(&input, 6)
         .unwrap_or_else(|error| panic!("an existing .gz is replaced, not an error: {error}"));
-    assert_eq!(gunzip_file(&gz_of(&input)), text(2, 5_000));
+    assert!(
+        gunzip_file(&gz_of(&input)) == text(2, 5_000),
+        "notes.txt.gz should now hold the compressed notes.txt, not the stale one"
+    );
 }
 
 // ANCHOR: own_process
@@ -163,13 +258,25 @@ fn a_big_file_with_bounded_memory() {
         || compress_file(&input, 6),
     )
     .unwrap_or_else(|error| panic!("compressing a big file failed: {error}"));
-    assert_eq!(report.original_size, 256 * MIB);
+    assert_eq!(
+        report.original_size,
+        256 * MIB,
+        "expected original_size 256 MiB ({} bytes), got {}",
+        256 * MIB,
+        report.original_size
+    );
     let compressed = std::fs::read(gz_of(&input)).expect("the .gz should exist");
     let mut decoder = flate2::read::MultiGzDecoder::new(&compressed[..]);
     // Decoding checks the CRC of the contents: a valid stream of the right length is the file.
     let length = std::io::copy(&mut decoder, &mut std::io::sink())
         .unwrap_or_else(|error| panic!("the .gz of the big file is not valid: {error}"));
-    assert_eq!(length, 256 * MIB, "the .gz should hold 256 MiB");
+    assert_eq!(
+        length,
+        256 * MIB,
+        "the .gz should hold 256 MiB ({} bytes), it holds {}",
+        256 * MIB,
+        plural(length, "byte")
+    );
 }
 // ANCHOR_END: own_process
 
@@ -183,11 +290,23 @@ fn sequential_keeps_order_and_isolates_failures() {
         "a missing file gets its own Err and the other files are still compressed: no panic",
         || compress_files_sequential(&paths, 6),
     );
-    assert_eq!(results.len(), 4, "one result per path");
+    assert_eq!(
+        results.len(),
+        4,
+        "expected one result per path, 4, got {}",
+        results.len()
+    );
     for (path, result) in paths.iter().zip(&results) {
         if path == &missing {
-            let error = result.as_ref().expect_err("the missing file should fail");
-            assert_eq!(error.path(), missing);
+            let error = result.as_ref().expect_err(
+                "the missing file (the second path) should have an Err in the second result",
+            );
+            assert_eq!(
+                error.path(),
+                missing,
+                "the second error should name missing.txt, got {}",
+                error.path().display()
+            );
         } else {
             let report = result.as_ref().unwrap_or_else(|error| {
                 panic!(
@@ -196,12 +315,17 @@ fn sequential_keeps_order_and_isolates_failures() {
                 )
             });
             assert_eq!(
-                &report.input, path,
-                "results must be in the order of the paths"
+                &report.input,
+                path,
+                "results must be in the order of the paths: expected the report of {}, got {}",
+                path.display(),
+                report.input.display()
             );
-            assert_eq!(
-                gunzip_file(&report.output),
-                std::fs::read(path).unwrap_or_default()
+            assert!(
+                gunzip_file(&report.output) == std::fs::read(path).unwrap_or_default(),
+                "{} does not decompress to {}",
+                report.output.display(),
+                path.display()
             );
         }
     }

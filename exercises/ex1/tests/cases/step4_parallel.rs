@@ -9,7 +9,7 @@ use concurrent::{CpuPoolExecutor, Executor, ThreadPoolExecutor};
 use course_testing::expect_no_panic;
 use ex1::{CompressError, compress_files};
 
-use crate::support::{gunzip_file, gz_of, names_in, temp_dir, text_files, write_file};
+use crate::support::{gunzip_file, gz_of, names_in, plural, temp_dir, text_files, write_file};
 
 fn no_progress(_done: usize, _total: usize) {}
 
@@ -23,7 +23,7 @@ fn every_file_round_trips() {
     assert_eq!(
         results.len(),
         6,
-        "one result per input file, got {}",
+        "expected one result per input file, 6, got {}",
         results.len()
     );
     for (path, result) in paths.iter().zip(&results) {
@@ -31,10 +31,20 @@ fn every_file_round_trips() {
             .as_ref()
             .unwrap_or_else(|error| panic!("{} should compress: {error}", path.display()));
         assert_eq!(
-            &report.input, path,
-            "results must come back in the order of the paths, whatever order the tasks finish in"
+            &report.input,
+            path,
+            "results must come back in the order of the paths, whatever order the tasks finish \
+             in: expected the report of {}, got {}",
+            path.display(),
+            report.input.display()
         );
-        assert_eq!(report.output, gz_of(path));
+        assert_eq!(
+            report.output,
+            gz_of(path),
+            "report.output should be gz_path(input), {}, got {}",
+            gz_of(path).display(),
+            report.output.display()
+        );
         assert!(
             gunzip_file(&report.output) == std::fs::read(path).unwrap_or_default(),
             "{} does not decompress to its source",
@@ -61,7 +71,9 @@ fn a_bad_file_fails_alone() {
     assert_eq!(
         results.len(),
         paths.len(),
-        "one result per path, failures included"
+        "expected one result per path, failures included, {}, got {}",
+        paths.len(),
+        results.len()
     );
     for (path, result) in paths.iter().zip(&results) {
         if path == &missing || path == &folder {
@@ -71,13 +83,14 @@ fn a_bad_file_fails_alone() {
             assert_eq!(
                 error.path(),
                 path,
-                "each error must name its own file (results in input order)"
+                "each error must name its own file (results in input order): expected {}, got {}",
+                path.display(),
+                error.path().display()
             );
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
             assert!(
-                error
-                    .to_string()
-                    .contains(&*path.file_name().unwrap_or_default().to_string_lossy()),
-                "the message should name the file: `{error}`"
+                error.to_string().contains(&*name),
+                "the message should name the file {name}, got `{error}`"
             );
         } else {
             let report = result.as_ref().unwrap_or_else(|error| {
@@ -86,14 +99,24 @@ fn a_bad_file_fails_alone() {
                     path.display()
                 )
             });
-            assert_eq!(&report.input, path, "results must be in input order");
-            assert!(gz_of(path).is_file());
+            assert_eq!(
+                &report.input,
+                path,
+                "results must be in input order: expected the report of {}, got {}",
+                path.display(),
+                report.input.display()
+            );
+            assert!(
+                gz_of(path).is_file(),
+                "{} should have been written",
+                gz_of(path).display()
+            );
         }
     }
     let names = names_in(dir.path());
     assert!(
         !names.contains(&"missing.txt.gz".to_owned()) && !names.contains(&"a-folder.gz".to_owned()),
-        "no .gz may be left for the inputs that failed: {names:?}"
+        "no .gz may be left for the inputs that failed, found {names:?}"
     );
 }
 
@@ -107,13 +130,34 @@ fn empty_files_and_no_files() {
     let pool = ThreadPoolExecutor::new(2);
     let none = compress_files(&pool, &[], 6, no_progress);
     let results = compress_files(&pool, &empty, 6, no_progress);
-    assert!(none.is_empty(), "no input files, no results");
+    assert!(
+        none.is_empty(),
+        "no input files, no results: expected none, got {none:?}"
+    );
+    assert_eq!(
+        results.len(),
+        2,
+        "expected one result per path, 2, got {}",
+        results.len()
+    );
     for result in &results {
         let report = result
             .as_ref()
             .unwrap_or_else(|error| panic!("an empty file is not an error: {error}"));
-        assert_eq!(report.original_size, 0);
-        assert_eq!(gunzip_file(&report.output), b"");
+        assert_eq!(
+            report.original_size,
+            0,
+            "{} is empty: expected original_size 0, got {}",
+            report.input.display(),
+            report.original_size
+        );
+        let back = gunzip_file(&report.output);
+        assert!(
+            back.is_empty(),
+            "{} should decompress to nothing, got {}",
+            report.output.display(),
+            plural(back.len(), "byte")
+        );
     }
 }
 
@@ -127,18 +171,19 @@ fn the_files_really_run_in_parallel() {
     let results = compress_files(&pool, &paths, 6, no_progress);
     assert!(
         results.iter().all(Result::is_ok),
-        "every file should compress: {results:?}"
+        "every file should compress, got {results:?}"
     );
     assert!(
         pool.submitted() >= 2,
-        "only {} task(s) reached the executor: submit one task per file",
-        pool.submitted()
+        "{} reached the executor, expected one per file (4): submit one task per file",
+        plural(pool.submitted(), "task")
     );
     assert!(
         pool.max_in_flight() >= 2 && !pool.gate_timed_out(),
-        "the files were compressed one at a time (at most {} in flight): do you wait for each \
-         result before submitting the next file? Submit them all first, then collect",
-        pool.max_in_flight()
+        "the files were compressed one at a time (at most {} in flight, expected 2 at once): \
+         do you wait for each result before submitting the next file? Submit them all first, \
+         then collect",
+        plural(pool.max_in_flight(), "task")
     );
 }
 // ANCHOR_END: witness
@@ -157,11 +202,18 @@ fn a_shut_down_executor_fails_each_file_without_panicking() {
     assert_eq!(
         results.len(),
         3,
-        "one result per path, even when nothing ran"
+        "expected one result per path, even when nothing ran, 3, got {}",
+        results.len()
     );
     for (path, result) in paths.iter().zip(&results) {
         match result {
-            Err(CompressError::Executor { path: named, .. }) => assert_eq!(named, path),
+            Err(CompressError::Executor { path: named, .. }) => assert_eq!(
+                named,
+                path,
+                "each error must name its own file (results in input order): expected {}, got {}",
+                path.display(),
+                named.display()
+            ),
             other => panic!(
                 "the executor refused the task for {}: expected CompressError::Executor naming it, got {other:?}",
                 path.display()
@@ -176,8 +228,19 @@ fn works_on_any_executor() {
     let paths = text_files(dir.path(), 5, 5_000);
     let on_threads = compress_files(&ThreadPoolExecutor::new(4), &paths, 1, no_progress);
     let on_cores = compress_files(&CpuPoolExecutor::new(1), &paths, 9, no_progress);
-    for results in [on_threads, on_cores] {
-        assert_eq!(results.len(), 5);
-        assert!(results.iter().all(Result::is_ok), "{results:?}");
+    for (pool, results) in [
+        ("a ThreadPoolExecutor", on_threads),
+        ("a CpuPoolExecutor", on_cores),
+    ] {
+        assert_eq!(
+            results.len(),
+            5,
+            "on {pool}: expected one result per path, 5, got {}",
+            results.len()
+        );
+        assert!(
+            results.iter().all(Result::is_ok),
+            "on {pool}: every file should compress, got {results:?}"
+        );
     }
 }

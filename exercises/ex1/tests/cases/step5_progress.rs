@@ -8,7 +8,7 @@ use concurrent::{CpuPoolExecutor, ThreadPoolExecutor};
 use course_testing::expect_no_panic;
 use ex1::{CompressError, FileReport, Summary, compress_files, summarize};
 
-use crate::support::{temp_dir, text_files};
+use crate::support::{plural, temp_dir, text_files};
 
 /// Progress calls in the order they were made.
 type Calls = Arc<Mutex<Vec<(usize, usize)>>>;
@@ -43,13 +43,15 @@ fn assert_reports(calls: &Calls, total: usize) {
     assert_eq!(
         got.len(),
         total,
-        "expected {total} progress calls, one per file (failed files included), got {got:?}"
+        "expected {}, one per file (failed files included), got {got:?}",
+        plural(total, "progress call")
     );
     let expected: Vec<(usize, usize)> = (1..=total).map(|done| (done, total)).collect();
     assert_eq!(
         got, expected,
-        "progress should report (1, {total}), (2, {total}) ... ({total}, {total}) in that order. \
-         Out of order? Two workers reported at the same time: count and call under one Mutex"
+        "progress should report (1, {total}), (2, {total}) ... ({total}, {total}) in that order, \
+         got {got:?}. Out of order? Two workers reported at the same time: count and call under \
+         one Mutex"
     );
 }
 
@@ -79,11 +81,14 @@ fn failures_are_reported_too() {
 fn no_files_no_reports() {
     let (calls, progress) = recorder();
     let results = compress_files(&ThreadPoolExecutor::new(2), &[], 6, progress);
-    assert!(results.is_empty());
-    assert_eq!(
-        calls_of(&calls),
-        [],
-        "nothing to compress, nothing to report"
+    assert!(
+        results.is_empty(),
+        "no input files, no results: expected none, got {results:?}"
+    );
+    let got = calls_of(&calls);
+    assert!(
+        got.is_empty(),
+        "nothing to compress, nothing to report: expected no progress call, got {got:?}"
     );
 }
 
@@ -98,26 +103,34 @@ fn report(original_size: u64, compressed_size: u64) -> FileReport {
 
 #[course_testing::test]
 fn the_ratio_of_a_file() {
-    assert_eq!(
-        report(3_000, 1_000).ratio(),
-        3.0,
-        "ratio = original_size / compressed_size: 3,000 bytes into 1,000 is 3.0"
-    );
-    assert_eq!(
-        report(100, 400).ratio(),
-        0.25,
-        "a file that grew has a ratio below 1"
-    );
-    assert_eq!(
-        report(0, 20).ratio(),
-        0.0,
-        "an empty file compresses to about 20 bytes: ratio 0"
-    );
-    assert_eq!(
-        report(5, 0).ratio(),
-        0.0,
-        "a compressed size of 0 would divide by zero: the ratio is 0.0 then"
-    );
+    for (original, compressed, expected, why) in [
+        (
+            3_000,
+            1_000,
+            3.0,
+            "ratio = original_size / compressed_size: 3,000 bytes into 1,000 is 3.0",
+        ),
+        (100, 400, 0.25, "a file that grew has a ratio below 1"),
+        (
+            0,
+            20,
+            0.0,
+            "an empty file compresses to about 20 bytes: ratio 0",
+        ),
+        (
+            5,
+            0,
+            0.0,
+            "a compressed size of 0 would divide by zero: the ratio is 0.0 then",
+        ),
+    ] {
+        let got = report(original, compressed).ratio();
+        assert_eq!(
+            got, expected,
+            "{why}: expected the ratio of {original} bytes compressed to {compressed} to be \
+             {expected}, got {got}"
+        );
+    }
 }
 
 #[course_testing::test]
@@ -140,35 +153,52 @@ fn summarize_adds_up_the_batch() {
             compressed_bytes: 2_000,
             average_ratio: Some(3.0),
         },
-        "average_ratio is the mean of the files' ratios, (4.0 + 2.0) / 2; failures count apart"
+        "expected 2 compressed, 1 failed, 6,000 and 2,000 bytes, and an average_ratio of \
+         Some(3.0), the mean of the files' ratios (4.0 + 2.0) / 2 (failures count apart); got \
+         {summary:?}"
     );
     assert_eq!(
         summary.overall_ratio(),
         Some(3.0),
-        "overall_ratio = original_bytes / compressed_bytes = 6,000 / 2,000"
+        "overall_ratio = original_bytes / compressed_bytes: expected 6,000 / 2,000 = Some(3.0), \
+         got {:?}",
+        summary.overall_ratio()
     );
     let skewed = summarize(&[Ok(report(9_000, 1_000)), Ok(report(100, 100))]);
     assert_eq!(
         skewed.average_ratio,
         Some(5.0),
-        "average_ratio is the plain mean of per-file ratios (9.0 and 1.0)"
+        "average_ratio is the plain mean of per-file ratios 9.0 and 1.0: expected Some(5.0), \
+         got {:?}",
+        skewed.average_ratio
     );
     assert_eq!(
         skewed.overall_ratio(),
         Some(9_100.0 / 1_100.0),
-        "overall_ratio weighs files by size"
+        "overall_ratio weighs files by size: expected 9,100 / 1,100 = Some({}), got {:?}",
+        9_100.0 / 1_100.0,
+        skewed.overall_ratio()
     );
 }
 
 #[course_testing::test]
 fn an_empty_batch_has_no_ratio() {
     let summary = summarize(&[]);
-    assert_eq!(summary, Summary::default());
-    assert_eq!(summary.average_ratio, None, "no file, no average");
+    assert_eq!(
+        summary.average_ratio, None,
+        "no file, no average: expected None, got {:?}",
+        summary.average_ratio
+    );
+    assert_eq!(
+        summary,
+        Summary::default(),
+        "no results: expected every count and total 0 (Summary::default()), got {summary:?}"
+    );
     assert_eq!(
         summary.overall_ratio(),
         None,
-        "0 bytes compressed: no ratio"
+        "0 bytes compressed: no ratio, expected None, got {:?}",
+        summary.overall_ratio()
     );
 }
 
@@ -178,7 +208,10 @@ fn text_compresses_well() {
     let paths = text_files(dir.path(), 4, 50_000);
     let results = compress_files(&CpuPoolExecutor::new(2), &paths, 6, |_, _| {});
     let summary = summarize(&results);
-    assert_eq!(summary.compressed, 4);
+    assert_eq!(
+        summary.compressed, 4,
+        "4 readable files: expected 4 compressed, got {summary:?}"
+    );
     let average = summary.average_ratio.unwrap_or_default();
     assert!(
         average > 2.0,

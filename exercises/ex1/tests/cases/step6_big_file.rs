@@ -9,8 +9,9 @@ use course_testing::{expect_err, expect_no_panic};
 use ex1::{compress_big_file, compress_blocks};
 
 use crate::support::{
-    BadDisk, ENOUGH, Flow, HugeReader, MIB, StopWriter, gunzip, gunzip_file, gz_of, members,
-    names_in, temp_dir, text, write_file,
+    BadDisk, ENOUGH, Flow, HugeReader, MIB, NO_TEMP_FOLDER, StopWriter, gunzip, gunzip_file, gz_of,
+    members, names_in, plural, system_temp_folder_is_unusable, temp_dir, temp_dir_in_target, text,
+    write_file,
 };
 
 /// Compresses `data` in blocks on an executor that finishes each batch of blocks in reverse
@@ -41,17 +42,18 @@ fn round_trips_at_every_size() {
     ] {
         let source = text(len as u64, len);
         let (read, compressed) = blocks_of(&source, block);
+        let input = plural(len, "byte");
         assert_eq!(
             read, len as u64,
-            "compress_blocks should return the bytes read"
+            "compress_blocks should return the number of bytes read: expected {len}, got {read}"
         );
-        let back = gunzip(&compressed).unwrap_or_else(|error| panic!("{len} bytes: {error}"));
+        let back = gunzip(&compressed).unwrap_or_else(|error| panic!("{input}: {error}"));
         assert!(
             back == source,
-            "{len} bytes in blocks of {block}: decompressing gives {} bytes that differ from \
-             the input (a block lost, repeated or out of order? the blocks of this test finish \
-             in reverse order: write them in the order they were read)",
-            back.len()
+            "{input} in blocks of {block}: decompressing gives {} that differ from the input (a \
+             block lost, repeated or out of order? the blocks of this test finish in reverse \
+             order: write them in the order they were read)",
+            plural(back.len(), "byte")
         );
     }
 }
@@ -65,7 +67,8 @@ fn one_member_per_block_in_order() {
     assert_eq!(
         sizes,
         [10_000, 10_000, 10_000, 10_000, 5_000],
-        "expected one gzip member per block of 10,000 bytes, the last one shorter"
+        "expected one gzip member per block of 10,000 bytes, the last one shorter; got members \
+         of these sizes: {sizes:?}"
     );
     assert!(
         members.concat() == source,
@@ -77,12 +80,20 @@ fn one_member_per_block_in_order() {
 #[course_testing::test]
 fn an_empty_input_is_one_empty_member() {
     let (read, compressed) = blocks_of(&[], 1_000);
-    assert_eq!(read, 0);
     assert_eq!(
-        members(&compressed).unwrap_or_else(|error| panic!("{error}")),
-        [Vec::<u8>::new()],
-        "an empty input must still give a valid gzip file: one empty member (gzip -d rejects an \
-         empty file)"
+        read, 0,
+        "the input is empty: expected 0 bytes read, got {read}"
+    );
+    let sizes: Vec<usize> = members(&compressed)
+        .unwrap_or_else(|error| panic!("{error}"))
+        .iter()
+        .map(Vec::len)
+        .collect();
+    assert_eq!(
+        sizes,
+        [0],
+        "an empty input must still give a valid gzip file: expected one empty member (gzip -d \
+         rejects an empty file), got members of these sizes: {sizes:?}"
     );
 }
 
@@ -95,18 +106,27 @@ fn blocks_really_run_in_parallel() {
     let outcome =
         compress_blocks(&pool, &source[..], &mut out, 6, 10_000).map(|read| (read, gunzip(&out)));
     let (read, back) = outcome.expect("compress_blocks on a healthy pool");
-    assert_eq!(read, 80_000);
-    assert_eq!(back.map(|data| data == text(2, 80_000)), Ok(true));
+    assert_eq!(
+        read, 80_000,
+        "compress_blocks should return the number of bytes read: expected 80,000, got {read}"
+    );
+    let back = back.unwrap_or_else(|error| panic!("{error}"));
+    assert!(
+        back == text(2, 80_000),
+        "decompressing gives {} that differ from the 80,000 of the input",
+        plural(back.len(), "byte")
+    );
     assert!(
         pool.submitted() >= 8,
-        "80,000 bytes in blocks of 10,000 are 8 blocks: submit one task per block, {} were submitted",
-        pool.submitted()
+        "80,000 bytes in blocks of 10,000 are 8 blocks: expected one task per block, got \
+         {}",
+        plural(pool.submitted(), "task")
     );
     assert!(
         pool.max_in_flight() >= 2 && !pool.gate_timed_out(),
-        "the blocks were compressed one at a time (at most {} in flight): submit a few blocks \
-         before waiting for the oldest",
-        pool.max_in_flight()
+        "the blocks were compressed one at a time (at most {} in flight, expected 2 at once): \
+         submit a few blocks before waiting for the oldest",
+        plural(pool.max_in_flight(), "task")
     );
 }
 
@@ -134,7 +154,8 @@ fn streams_a_terabyte_with_bounded_memory() {
     let first = flow.read_at_first_write.load(Ordering::SeqCst);
     assert!(
         first <= 8 * MIB,
-        "{} MiB were read before the first member was written: memory must stay bounded",
+        "{} MiB were read before the first member was written, expected at most 8: memory must \
+         stay bounded",
         first / MIB
     );
 }
@@ -155,7 +176,8 @@ fn a_failing_reader_is_an_error() {
     );
     assert!(
         error.to_string().contains("bad sector"),
-        "return the reader's error: got `{error}`"
+        "return the reader's own error, unchanged: expected `the test disk has a bad sector`, \
+         got `{error}`"
     );
 }
 
@@ -167,24 +189,85 @@ fn compresses_a_big_file_in_place() {
     let pool = AdversarialExecutor::shuffled(CpuPoolExecutor::new(2), 6);
     let report = compress_big_file(&pool, &input, 6, 64 * 1024)
         .unwrap_or_else(|error| panic!("compress_big_file failed on a readable file: {error}"));
-    assert_eq!(report.input, input);
-    assert_eq!(report.output, gz_of(&input));
-    assert_eq!(report.original_size, 300_000);
     assert_eq!(
-        Some(report.compressed_size),
-        std::fs::metadata(&report.output)
-            .ok()
-            .map(|meta| meta.len()),
-        "compressed_size is the size of the .gz on disk"
+        report.input,
+        input,
+        "report.input should be the file that was read, {}, got {}",
+        input.display(),
+        report.input.display()
+    );
+    assert_eq!(
+        report.output,
+        gz_of(&input),
+        "report.output should be gz_path(input), {}, got {}",
+        gz_of(&input).display(),
+        report.output.display()
+    );
+    assert_eq!(
+        report.original_size, 300_000,
+        "original_size should be the number of bytes read, 300,000, got {}",
+        report.original_size
+    );
+    let on_disk = std::fs::metadata(&report.output)
+        .map(|meta| meta.len())
+        .unwrap_or(0);
+    assert_eq!(
+        report.compressed_size, on_disk,
+        "compressed_size should be the size of the .gz file on disk, {on_disk}, got {}",
+        report.compressed_size
     );
     assert!(
         gunzip_file(&report.output) == source,
-        "the .gz does not decompress to big.txt"
+        "big.txt.gz does not decompress to big.txt"
     );
+    let names = names_in(dir.path());
     assert_eq!(
-        names_in(dir.path()),
+        names,
         ["big.txt", "big.txt.gz"],
-        "only the .gz should be added to the folder"
+        "only big.txt.gz should be added to the folder, found {names:?}: is a temporary file \
+         left behind?"
+    );
+}
+
+// As in step 3: the child process runs with an unusable system temporary folder, so a temporary
+// file made there (instead of beside the .gz) fails on every machine.
+#[course_testing::test(
+    own_process,
+    env(
+        TMPDIR = "/dev/null/no-temporary-folder",
+        TMP = "/dev/null/no-temporary-folder",
+        TEMP = "/dev/null/no-temporary-folder"
+    )
+)]
+fn the_temporary_file_is_made_beside_the_output() {
+    let dir = temp_dir_in_target();
+    let source = text(9, 50_000);
+    let input = write_file(dir.path(), "big.txt", &source);
+    assert_eq!(
+        std::env::var("TMPDIR").as_deref(),
+        Ok(NO_TEMP_FOLDER),
+        "the test's own setup: the environment should make the system's temporary folder unusable"
+    );
+    if !system_temp_folder_is_unusable() {
+        return;
+    }
+    let lesson = "the system's temporary folder is unusable in this test (TMPDIR is a folder that \
+                  cannot exist), yet compress_big_file must work: make the temporary file in the \
+                  folder of the .gz with NamedTempFile::new_in(folder), as in compress_file";
+    expect_no_panic(lesson, || {
+        compress_big_file(&ThreadPoolExecutor::new(2), &input, 6, 16 * 1024)
+    })
+    .unwrap_or_else(|error| panic!("{lesson}; expected Ok, got the error `{error}`"));
+    assert!(
+        gunzip_file(&gz_of(&input)) == source,
+        "big.txt.gz does not decompress to big.txt"
+    );
+    let names = names_in(dir.path());
+    assert_eq!(
+        names,
+        ["big.txt", "big.txt.gz"],
+        "only big.txt.gz should be added to the folder, found {names:?}: is a temporary file \
+         left behind?"
     );
 }
 
@@ -199,11 +282,19 @@ fn a_failure_leaves_no_gz() {
         let error = expect_err("an unreadable input must give an Err, not a panic", || {
             compress_big_file(&pool, path, 6, 1_024)
         });
-        assert_eq!(error.path(), path, "the error should name the input");
+        assert_eq!(
+            error.path(),
+            path,
+            "the error should name the input, {}, got {}",
+            path.display(),
+            error.path().display()
+        );
     }
+    let names = names_in(dir.path());
     assert_eq!(
-        names_in(dir.path()),
+        names,
         ["folder"],
-        "a failure may leave no .gz and no temporary file: write to a temporary file and rename it"
+        "a failure may leave no .gz and no temporary file, found {names:?}: write to a temporary \
+         file and rename it"
     );
 }

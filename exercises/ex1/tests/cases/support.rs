@@ -14,9 +14,46 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use flate2::bufread::GzDecoder;
 use flate2::read::MultiGzDecoder;
 
+/// `count` and `noun`, singular or plural: "1 byte", "2 bytes", "0 files".
+pub fn plural(count: impl std::fmt::Display, noun: &str) -> String {
+    match count.to_string() {
+        one if one == "1" => format!("1 {noun}"),
+        many => format!("{many} {noun}s"),
+    }
+}
+
 /// A fresh temporary folder, deleted when dropped.
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("cannot create a temporary folder")
+}
+
+/// A fresh temporary folder that does not depend on the system's temporary folder: inside the
+/// target folder's scratch space, which cargo gives integration tests. For the tests that make the
+/// system's temporary folder unusable ([`NO_TEMP_FOLDER`]).
+pub fn temp_dir_in_target() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("ex1-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("cannot create a temporary folder in the target folder")
+}
+
+/// What `TMPDIR` (`TMP` and `TEMP` on Windows) is set to in the tests that make the system's
+/// temporary folder unusable: a folder inside a device file cannot exist, not even for root.
+pub const NO_TEMP_FOLDER: &str = "/dev/null/no-temporary-folder";
+
+/// True if the system's temporary folder is unusable in this process, as the tests that set
+/// [`NO_TEMP_FOLDER`] need. If the platform ignores the variable, such a test has nothing to
+/// check: it says so and passes.
+pub fn system_temp_folder_is_unusable() -> bool {
+    let unusable = tempfile::NamedTempFile::new().is_err();
+    if !unusable {
+        eprintln!(
+            "note: this platform ignores TMPDIR={NO_TEMP_FOLDER} (the system's temporary folder \
+             is still {}): the check is skipped",
+            std::env::temp_dir().display()
+        );
+    }
+    unusable
 }
 
 /// `len` bytes of text made of words, different for each `seed`: compressible like real text.
@@ -76,7 +113,12 @@ pub fn gunzip(data: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     MultiGzDecoder::new(data)
         .read_to_end(&mut out)
-        .map_err(|error| format!("not a valid gzip stream ({} bytes): {error}", data.len()))?;
+        .map_err(|error| {
+            format!(
+                "not a valid gzip stream ({}): {error}",
+                plural(data.len(), "byte")
+            )
+        })?;
     Ok(out)
 }
 
