@@ -17,7 +17,6 @@
 //! need are already dependencies: `flate2` (gzip), `tempfile` (temporary files), `rand` (seeded
 //! random numbers), `thiserror` (the error type below).
 
-use std::any::type_name_of_val;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -92,8 +91,8 @@ impl FileReport {
     /// third of the size), as an `f64`. 0.0 when `compressed_size` is 0.
     pub fn ratio(&self) -> f64 {
         todo!(
-            "step 5: the ratio of {} bytes compressed to {}",
-            self.original_size,
+            "step 5: the ratio of {} compressed to {}",
+            plural(self.original_size, "byte"),
             self.compressed_size
         )
     }
@@ -120,8 +119,8 @@ impl Summary {
     /// is 0.
     pub fn overall_ratio(&self) -> Option<f64> {
         todo!(
-            "step 5: the ratio of {} bytes compressed to {}",
-            self.original_bytes,
+            "step 5: the ratio of {} compressed to {}",
+            plural(self.original_bytes, "byte"),
             self.compressed_bytes
         )
     }
@@ -138,8 +137,9 @@ impl Summary {
 /// - Write a chunk at a time (say 64 KiB): `len` may be larger than memory.
 pub fn write_random_text(out: impl Write, seed: u64, len: u64) -> io::Result<()> {
     todo!(
-        "step 1: write {len} bytes of random words (seed {seed}) into a {}",
-        type_name_of_val(&out)
+        "step 1: write {} of random words (seed {seed}) into a {}",
+        plural(len, "byte"),
+        type_name(&out)
     )
 }
 
@@ -148,7 +148,9 @@ pub fn write_random_text(out: impl Write, seed: u64, len: u64) -> io::Result<()>
 /// [`write_random_text`] with the seed `seed.wrapping_add(i)`. Returns their paths, in order.
 pub fn generate_files(dir: &Path, count: usize, size: u64, seed: u64) -> io::Result<Vec<PathBuf>> {
     todo!(
-        "step 1: write {count} files of {size} bytes (seed {seed}) in {}",
+        "step 1: write {} of {} (seed {seed}) in {}",
+        plural(count, "file"),
+        plural(size, "byte"),
         dir.display()
     )
 }
@@ -164,8 +166,8 @@ pub fn generate_files(dir: &Path, count: usize, size: u64, seed: u64) -> io::Res
 pub fn compress_reader(reader: impl Read, writer: impl Write, level: u32) -> io::Result<u64> {
     todo!(
         "step 2: gzip what a {} yields into a {} at level {level}",
-        type_name_of_val(&reader),
-        type_name_of_val(&writer)
+        type_name(&reader),
+        type_name(&writer)
     )
 }
 // ANCHOR_END: compress_reader
@@ -198,8 +200,8 @@ pub fn compress_files_sequential(
     level: u32,
 ) -> Vec<Result<FileReport, CompressError>> {
     todo!(
-        "step 3: compress the {} files one after the other at level {level}",
-        paths.len()
+        "step 3: compress {} one after the other at level {level}",
+        plural(paths.len(), "file")
     )
 }
 
@@ -227,10 +229,10 @@ where
     P: Fn(usize, usize) + Send + Sync + 'static,
 {
     todo!(
-        "step 4: compress {} files at level {level} on {} workers, reporting to {}",
-        paths.len(),
-        executor.max_workers(),
-        type_name_of_val(&progress)
+        "step 4: compress {} at level {level} on {}, reporting to `{}`",
+        plural(paths.len(), "file"),
+        plural(executor.max_workers(), "worker"),
+        type_name(&progress)
     )
 }
 // ANCHOR_END: compress_files
@@ -238,7 +240,7 @@ where
 /// Step 5. Adds up a batch of results: how many were compressed and how many failed, the byte
 /// totals and the mean of the ratios of the compressed files.
 pub fn summarize(results: &[Result<FileReport, CompressError>]) -> Summary {
-    todo!("step 5: add up {} results", results.len())
+    todo!("step 5: add up {}", plural(results.len(), "result"))
 }
 
 // ANCHOR: compress_blocks
@@ -259,11 +261,12 @@ pub fn compress_blocks<E: Executor>(
     block_size: usize,
 ) -> io::Result<u64> {
     todo!(
-        "step 6: cut a {} into blocks of {block_size} bytes, gzip them at level {level} on {} \
-         workers, write them in order into a {}",
-        type_name_of_val(&reader),
-        executor.max_workers(),
-        type_name_of_val(&writer)
+        "step 6: cut a {} into blocks of {}, gzip them at level {level} on {}, write them in \
+         order into a {}",
+        type_name(&reader),
+        plural(block_size, "byte"),
+        plural(executor.max_workers(), "worker"),
+        type_name(&writer)
     )
 }
 // ANCHOR_END: compress_blocks
@@ -278,8 +281,43 @@ pub fn compress_big_file<E: Executor>(
     block_size: usize,
 ) -> Result<FileReport, CompressError> {
     todo!(
-        "step 6: compress {} in blocks of {block_size} bytes at level {level} on {} workers",
+        "step 6: compress {} in blocks of {} at level {level} on {}",
         path.display(),
-        executor.max_workers()
+        plural(block_size, "byte"),
+        plural(executor.max_workers(), "worker")
     )
+}
+
+// Given: two helpers for the `todo!()` messages above. Once every step is done they are unused
+// and can go.
+
+/// `count` and `noun`, singular or plural: "1 file", "2 files".
+#[allow(dead_code)]
+fn plural(count: impl std::fmt::Display, noun: &str) -> String {
+    match count.to_string() {
+        one if one == "1" => format!("1 {noun}"),
+        many => format!("{many} {noun}s"),
+    }
+}
+
+/// The name of `value`'s type without its module paths: `Vec<u8>` rather than
+/// `alloc::vec::Vec<u8>`.
+#[allow(dead_code)]
+fn type_name<T: ?Sized>(_value: &T) -> String {
+    let mut short = String::new();
+    // Where the path being read started in `short`: a `::` drops what came since.
+    let mut path_start = 0;
+    let mut chars = std::any::type_name::<T>().chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            short.truncate(path_start);
+        } else {
+            short.push(c);
+            if !(c.is_alphanumeric() || c == '_' || c == '{' || c == '}') {
+                path_start = short.len();
+            }
+        }
+    }
+    short
 }

@@ -76,7 +76,8 @@ fn run(args: Args) -> Result<(), String> {
         let paths = ex1::generate_files(&dir, count, size, args.seed)
             .map_err(|e| format!("cannot generate the files in {}: {e}", dir.display()))?;
         println!(
-            "Generated {count} file(s) of {} in {} ({:.2?}, seed {})",
+            "Generated {} of {} in {} ({:.2?}, seed {})",
+            plural(count, "file"),
             megabytes(size),
             dir.display(),
             start.elapsed(),
@@ -92,11 +93,11 @@ fn run(args: Args) -> Result<(), String> {
         .map(|meta| meta.len())
         .sum();
     println!(
-        "Compressing {} file(s), {} in all, at level {} on {} worker(s)\n",
-        paths.len(),
+        "Compressing {}, {} in all, at level {} on {}\n",
+        plural(paths.len(), "file"),
         megabytes(total_bytes),
         args.level,
-        pool.max_workers()
+        plural(pool.max_workers(), "worker")
     );
 
     let start = Instant::now();
@@ -182,8 +183,8 @@ fn run(args: Args) -> Result<(), String> {
     let sequential_failed = sequential.iter().filter(|result| result.is_err()).count();
     if summary.failed > 0 || sequential_failed > 0 {
         return Err(format!(
-            "{} file(s) failed in parallel, {sequential_failed} sequentially",
-            summary.failed
+            "{} failed in parallel, {sequential_failed} sequentially",
+            plural(summary.failed, "file")
         ));
     }
     Ok(())
@@ -194,6 +195,15 @@ fn progress_bar(files: usize) -> ProgressBar {
         ProgressStyle::with_template("{bar:40} Compressed {pos}/{len} files...")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     )
+}
+
+/// "1 file", "2 files".
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 fn seconds(time: Duration) -> f64 {
