@@ -155,7 +155,6 @@ pub fn generate_files(dir: &Path, count: usize, size: u64, seed: u64) -> io::Res
     )
 }
 
-// ANCHOR: compress_reader
 /// Step 2. Compresses everything `reader` yields into `writer` as one gzip stream at `level`
 /// (0 = store only, 1 = fastest, 9 = smallest; above 9 counts as 9) and returns the number of
 /// bytes read.
@@ -170,7 +169,6 @@ pub fn compress_reader(reader: impl Read, writer: impl Write, level: u32) -> io:
         type_name(&writer)
     )
 }
-// ANCHOR_END: compress_reader
 
 /// Step 3. Where the compressed copy of `path` goes: `path` with `.gz` appended, as `gzip` does
 /// (`notes.txt` becomes `notes.txt.gz`), so `gzip -d` gives the original name back.
@@ -205,7 +203,6 @@ pub fn compress_files_sequential(
     )
 }
 
-// ANCHOR: compress_files
 /// Steps 4 and 5. Compresses every file as its own task on `executor` and returns one result per
 /// path, **in the order of `paths`**, whatever order the tasks finish in.
 ///
@@ -235,7 +232,6 @@ where
         type_name(&progress)
     )
 }
-// ANCHOR_END: compress_files
 
 /// Step 5. Adds up a batch of results: how many were compressed and how many failed, the byte
 /// totals and the mean of the ratios of the compressed files.
@@ -243,7 +239,6 @@ pub fn summarize(results: &[Result<FileReport, CompressError>]) -> Summary {
     todo!("step 5: add up {}", plural(results.len(), "result"))
 }
 
-// ANCHOR: compress_blocks
 /// Step 6. Compresses one stream in parallel: cut `reader` into blocks of `block_size` bytes (the
 /// last may be shorter; 0 counts as 1), compress each block as its own complete gzip member in a
 /// task on `executor`, and write the members to `writer` in the order of the blocks. Consecutive
@@ -269,7 +264,6 @@ pub fn compress_blocks<E: Executor>(
         type_name(&writer)
     )
 }
-// ANCHOR_END: compress_blocks
 
 /// Step 6. Compresses one (big) file with [`compress_blocks`] to [`gz_path`]`(path)`, written to a
 /// temporary file and renamed as in [`compress_file`]. Errors are [`CompressError::Io`] naming
