@@ -184,12 +184,21 @@ fn without_runner_lines(text: &str, path: &str) -> String {
             || line == "failures:"
             || line == "successes:"
             || line.starts_with("test result: ")
-            || line.starts_with(&format!("test {path} ..."))
             || line.strip_prefix("    ") == Some(path)
             || (line.starts_with("---- ") && line.contains(path))
             || line.starts_with("note: run with `RUST_BACKTRACE=1`")
     };
-    let kept: Vec<&str> = text.lines().filter(|line| !is_runner_line(line)).collect();
+    // The runner prints `test NAME ... ` before the test runs, so the test's first line of output
+    // shares that line: keep what follows the prefix.
+    let started = format!("test {path} ...");
+    let kept: Vec<&str> = text
+        .lines()
+        .map(|line| {
+            line.strip_prefix(&started)
+                .map_or(line, |rest| rest.strip_prefix(' ').unwrap_or(rest))
+        })
+        .filter(|line| !is_runner_line(line))
+        .collect();
     let kept = kept.join("\n");
     let kept = kept.trim_matches('\n');
     if kept.is_empty() {
@@ -290,5 +299,12 @@ mod tests {
             "thread 'a::b' panicked at src/lib.rs:1:1:\nboom\n"
         );
         assert_eq!(without_runner_lines("running 1 test\n", "a::b"), "");
+        // One test thread: the test's first line follows the runner's `test NAME ... `.
+        let stdout = "\nrunning 1 test\ntest a::b ...   indented\nsecond line\n\nok\n";
+        assert_eq!(
+            without_runner_lines(stdout, "a::b"),
+            "  indented\nsecond line\n"
+        );
+        assert_eq!(without_runner_lines("test a::b ... ok\n", "a::b"), "");
     }
 }
