@@ -39,7 +39,7 @@ pub fn primes_by_trial_division(limit: u64) -> Vec<u64> {
 /// - `limit` may not divide evenly: `chunk_ranges(10, 3)` could be `[0..=3, 4..=7, 8..=10]`.
 /// - `limit` may be `u64::MAX`: then `limit + 1` overflows. Compute in `u128`.
 pub fn chunk_ranges(limit: u64, chunks: usize) -> Vec<RangeInclusive<u64>> {
-    todo!("step 2: split 0..={limit} into {chunks} contiguous ranges")
+    todo!("step 2: split 0..={limit} into contiguous ranges (chunks = {chunks})")
 }
 
 /// Step 3. The primes up to √limit (`limit.isqrt()`), in order, with a plain sieve of
@@ -56,7 +56,7 @@ pub fn base_primes(limit: u64) -> Vec<u64> {
 /// primes.
 pub fn sieve_segment(range: RangeInclusive<u64>, base_primes: &[u64]) -> Vec<u64> {
     todo!(
-        "step 3: sieve {range:?} with the {} base primes",
+        "step 3: sieve {range:?} with the base primes ({} of them)",
         base_primes.len()
     )
 }
@@ -67,7 +67,6 @@ pub fn primes_sequential(limit: u64) -> Vec<u64> {
     todo!("step 3: base primes of {limit}, then sieve 0..={limit}")
 }
 
-// ANCHOR: primes_parallel
 /// Step 4. Every prime in `0..=limit`, sorted, without duplicates: split the range with
 /// [`chunk_ranges`], sieve each chunk as a task on `executor`, and put the results together.
 ///
@@ -80,16 +79,16 @@ pub fn primes_parallel<E: Executor>(
     chunks: usize,
 ) -> Result<Vec<u64>, Error> {
     todo!(
-        "step 4: sieve {chunks} chunks of 0..={limit} on the {} workers of the executor",
+        "step 4: split 0..={limit} into chunks (chunks = {chunks}) and sieve each as a task on \
+         the executor (max_workers = {})",
         executor.max_workers()
     )
 }
-// ANCHOR_END: primes_parallel
 
 /// Step 5. How many primes are in `range`: like [`sieve_segment`], but count instead of collecting.
 pub fn count_segment(range: RangeInclusive<u64>, base_primes: &[u64]) -> u64 {
     todo!(
-        "step 5: count the primes of {range:?} with the {} base primes",
+        "step 5: count the primes of {range:?} with the base primes ({} of them)",
         base_primes.len()
     )
 }
@@ -102,7 +101,8 @@ pub fn count_primes_parallel<E: Executor>(
     chunks: usize,
 ) -> Result<u64, Error> {
     todo!(
-        "step 5: count the primes of {chunks} chunks of 0..={limit} on {} workers",
+        "step 5: count the primes of 0..={limit} chunk by chunk (chunks = {chunks}) on the \
+         executor (max_workers = {})",
         executor.max_workers()
     )
 }
