@@ -2,14 +2,14 @@
 //! wrapped in a counter that holds each task at a gate until two of them run at once. Order is
 //! checked on an executor that finishes the chunks in reverse or shuffled order, every run.
 
-use std::time::Duration;
-
 use concurrent::testing::{AdversarialExecutor, CountingExecutor};
 use concurrent::{CpuPoolExecutor, Error, Executor, ThreadPoolExecutor};
 use course_testing::expect_no_panic;
 use ex3::{chunk_ranges, primes_parallel};
 
-use crate::support::{PRIME_COUNTS, primes_by_definition};
+use crate::support::{
+    GATE_TIMEOUT, PRIME_COUNTS, assert_ran_in_parallel, counted, primes_by_definition,
+};
 
 /// Checks that `primes` are in increasing order; the tests' executor finished the chunks in an
 /// order other than the input's, so results collected as they finish fail here.
@@ -26,6 +26,14 @@ fn assert_sorted(primes: &[u64]) {
     }
 }
 
+/// What `primes_parallel` returned, for a message: the count of an `Ok`, not the whole list.
+fn described(outcome: &Result<Vec<u64>, Error>) -> String {
+    match outcome {
+        Ok(primes) => format!("Ok with {}", counted(primes.len(), "prime")),
+        Err(error) => format!("Err({error:?})"),
+    }
+}
+
 #[course_testing::test(
     hint = "a chunk whose task never returns, or a result that is never collected?"
 )]
@@ -36,13 +44,17 @@ fn primes_below_one_million() {
     assert_eq!(
         primes.len(),
         78_498,
-        "there are 78,498 primes below 1,000,000: fewer means a lost chunk or border, more means duplicates"
+        "expected 78,498 primes below 1,000,000, got {}: fewer means a lost chunk or border, more \
+         means duplicates",
+        primes.len()
     );
     assert_sorted(&primes);
     assert_eq!(
         (primes[0], primes[primes.len() - 1]),
         (2, 999_983),
-        "the smallest and the largest prime below 1,000,000"
+        "expected 2 and 999,983 as the smallest and the largest prime below 1,000,000, got {} and {}",
+        primes[0],
+        primes[primes.len() - 1]
     );
 }
 
@@ -54,11 +66,14 @@ fn known_counts_with_many_chunkings() {
         .filter(|&(limit, _)| limit <= 10_000)
     {
         for chunks in [1, 2, 3, 7, 100, 20_000] {
-            let primes = primes_parallel(&pool, limit, chunks).expect("a healthy executor");
+            let primes = primes_parallel(&pool, limit, chunks)
+                .expect("the executor is healthy: primes_parallel should not fail");
             assert_eq!(
                 primes.len() as u64,
                 count,
-                "primes_parallel(limit {limit}, {chunks} chunks) should find {count} primes"
+                "primes_parallel(&pool, {limit}, {chunks}) should find {}, got {}",
+                counted(count, "prime"),
+                primes.len()
             );
         }
     }
@@ -69,7 +84,8 @@ fn known_counts_with_many_chunkings() {
 fn every_chunk_border_is_kept() {
     let (limit, chunks) = (3_000, 37);
     let pool = AdversarialExecutor::reversed(ThreadPoolExecutor::new(2));
-    let primes = primes_parallel(&pool, limit, chunks).expect("a healthy executor");
+    let primes = primes_parallel(&pool, limit, chunks)
+        .expect("the executor is healthy: primes_parallel should not fail");
     assert_sorted(&primes);
     for range in chunk_ranges(limit, chunks) {
         for border in [*range.start(), *range.end()] {
@@ -92,24 +108,16 @@ fn every_chunk_border_is_kept() {
 // ANCHOR: witness
 #[course_testing::test]
 fn the_chunks_really_run_in_parallel() {
-    let pool =
-        CountingExecutor::new(ThreadPoolExecutor::new(2)).with_gate(2, Duration::from_secs(3));
-    let primes = primes_parallel(&pool, 200_000, 8).expect("a healthy executor");
+    let pool = CountingExecutor::new(ThreadPoolExecutor::new(2)).with_gate(2, GATE_TIMEOUT);
+    let primes = primes_parallel(&pool, 200_000, 8)
+        .expect("the executor is healthy: primes_parallel should not fail");
     assert_eq!(
         primes.len(),
         17_984,
-        "there are 17,984 primes up to 200,000"
+        "expected 17,984 primes up to 200,000, got {}",
+        primes.len()
     );
-    assert!(
-        pool.submitted() >= 2,
-        "only {} task(s) reached the executor: submit each chunk with executor.submit or executor.map",
-        pool.submitted()
-    );
-    assert!(
-        pool.max_in_flight() >= 2 && !pool.gate_timed_out(),
-        "the chunks ran one at a time (at most {} in flight): do you wait for each result before submitting the next chunk? Submit them all first, then collect",
-        pool.max_in_flight()
-    );
+    assert_ran_in_parallel(&pool, "primes_parallel");
 }
 // ANCHOR_END: witness
 
@@ -117,16 +125,16 @@ fn the_chunks_really_run_in_parallel() {
 fn works_on_any_executor() {
     let on_threads = primes_parallel(&ThreadPoolExecutor::new(4), 50_000, 10);
     let on_cores = primes_parallel(&CpuPoolExecutor::new(2), 50_000, 10);
-    assert_eq!(
-        on_threads.map(|p| p.len()),
-        Ok(5_133),
-        "5,133 primes up to 50,000 on a ThreadPoolExecutor"
-    );
-    assert_eq!(
-        on_cores.map(|p| p.len()),
-        Ok(5_133),
-        "5,133 primes up to 50,000 on a CpuPoolExecutor"
-    );
+    for (executor, outcome) in [
+        ("ThreadPoolExecutor", on_threads),
+        ("CpuPoolExecutor", on_cores),
+    ] {
+        assert!(
+            outcome.as_ref().is_ok_and(|primes| primes.len() == 5_133),
+            "on a {executor}: expected Ok with 5,133 primes up to 50,000, got {}",
+            described(&outcome)
+        );
+    }
 }
 
 // ANCHOR: lesson
@@ -137,6 +145,10 @@ fn a_shut_down_executor_is_an_error_not_a_panic() {
     let pool = ThreadPoolExecutor::new(2);
     pool.shutdown(true, false);
     let outcome = expect_no_panic(LESSON, || primes_parallel(&pool, 1_000, 4));
-    assert_eq!(outcome, Err(Error::Shutdown), "{LESSON}");
+    assert!(
+        matches!(outcome, Err(Error::Shutdown)),
+        "{LESSON}\nExpected Err(Shutdown), got {}",
+        described(&outcome)
+    );
 }
 // ANCHOR_END: lesson
