@@ -3,25 +3,30 @@
 
 use ex3::chunk_ranges;
 
+use crate::support::counted;
+
 /// Checks the properties every correct chunking has, with messages that say what is wrong.
 fn assert_valid_chunks(limit: u64, chunks: usize) {
     let ranges = chunk_ranges(limit, chunks);
     let numbers = u128::from(limit) + 1;
     let expected = (chunks.max(1) as u128).min(numbers);
-    assert_eq!(
-        ranges.len() as u128,
-        expected,
-        "chunk_ranges({limit}, {chunks}) should give {expected} chunks (never more than the {numbers} numbers, 0 counts as 1), got {ranges:?}"
+    assert!(
+        ranges.len() as u128 == expected,
+        "chunk_ranges({limit}, {chunks}) should give {} (never more than the {} of 0..={limit}, \
+         and 0 counts as 1), got {}: {ranges:?}",
+        counted(expected, "chunk"),
+        counted(numbers, "number"),
+        ranges.len()
     );
-    assert_eq!(
-        *ranges[0].start(),
-        0,
-        "the first chunk of chunk_ranges({limit}, {chunks}) must start at 0: {ranges:?}"
+    let (first, last) = (*ranges[0].start(), *ranges[ranges.len() - 1].end());
+    assert!(
+        first == 0,
+        "the first chunk of chunk_ranges({limit}, {chunks}) must start at 0, got {first}: {ranges:?}"
     );
-    assert_eq!(
-        *ranges[ranges.len() - 1].end(),
-        limit,
-        "the last chunk of chunk_ranges({limit}, {chunks}) must end at {limit} (is the remainder dropped?)"
+    assert!(
+        last == limit,
+        "the last chunk of chunk_ranges({limit}, {chunks}) must end at {limit}, got {last} (is \
+         the remainder dropped?)"
     );
     for range in &ranges {
         assert!(
@@ -30,11 +35,13 @@ fn assert_valid_chunks(limit: u64, chunks: usize) {
         );
     }
     for pair in ranges.windows(2) {
-        let (left, right) = (&pair[0], &pair[1]);
-        assert_eq!(
-            u128::from(*left.end()) + 1,
-            u128::from(*right.start()),
-            "chunks {left:?} and {right:?} of chunk_ranges({limit}, {chunks}) must touch: no gap, no overlap"
+        let (before, after) = (&pair[0], &pair[1]);
+        let next = u128::from(*before.end()) + 1;
+        assert!(
+            next == u128::from(*after.start()),
+            "chunks {before:?} and {after:?} of chunk_ranges({limit}, {chunks}) must touch, with \
+             no gap and no overlap: expected the second to start at {next}, got {}",
+            after.start()
         );
     }
 }
@@ -64,19 +71,22 @@ fn tiny_limits() {
 #[course_testing::test]
 fn more_chunks_than_numbers() {
     assert_valid_chunks(7, 10);
+    let ranges = chunk_ranges(3, 10);
     assert_eq!(
-        chunk_ranges(3, 10),
+        ranges,
         [0..=0, 1..=1, 2..=2, 3..=3],
-        "four numbers make at most four chunks"
+        "the four numbers of 0..=3 make at most four chunks: expected [0..=0, 1..=1, 2..=2, \
+         3..=3], got {ranges:?}"
     );
 }
 
 #[course_testing::test]
 fn zero_chunks_means_one() {
+    let ranges = chunk_ranges(10, 0);
     assert_eq!(
-        chunk_ranges(10, 0),
+        ranges,
         [0..=10],
-        "chunks == 0 is treated as 1: everything in one chunk"
+        "chunks == 0 is treated as 1, everything in one chunk: expected [0..=10], got {ranges:?}"
     );
 }
 
