@@ -58,6 +58,10 @@ fn large_numbers_without_overflow() {
         !is_prime(4_294_967_297),
         "4,294,967,297 = 641 × 6,700,417 is not prime"
     );
+    assert!(
+        is_prime(4_294_967_311),
+        "4,294,967,311 (the smallest prime above 2^32) is prime: is the number cut to a u32 somewhere?"
+    );
     // Not checked: an overflowing `d * d`. It overflows only when `d` reaches 2^32, in the trial
     // division of a prime above (2^32 - 1)^2 such as 2^64 - 59: 2^31 divisions or more, tens of
     // seconds in a debug build. The starter's documentation warns about it instead.
