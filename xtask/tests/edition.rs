@@ -190,8 +190,14 @@ fn cargo_test(dir: &Path, args: &[&str]) -> Output {
     )
 }
 
+/// The target folder `cargo xtask check` builds its student edition in (`target/edition`), so
+/// CI compiles the dependencies for editions once, not twice. Reuse is safe: every copy is freshly
+/// written, so its files are newer than anything built before and cargo rebuilds them.
 fn shared_target() -> PathBuf {
-    scratch().join("target")
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is `<target>/tmp`");
+    target.join("edition")
 }
 
 /// Runs `command` to completion, killing it and failing the test after `limit`.
