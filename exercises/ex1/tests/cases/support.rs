@@ -45,6 +45,11 @@ pub const NO_TEMP_FOLDER: &str = "/dev/null/no-temporary-folder";
 /// [`NO_TEMP_FOLDER`] need. If the platform ignores the variable, such a test has nothing to
 /// check: it says so and passes.
 pub fn system_temp_folder_is_unusable() -> bool {
+    assert_eq!(
+        std::env::var("TMPDIR").as_deref(),
+        Ok(NO_TEMP_FOLDER),
+        "the test's own setup: the environment should make the system's temporary folder unusable"
+    );
     let unusable = tempfile::NamedTempFile::new().is_err();
     if !unusable {
         eprintln!(
@@ -144,6 +149,17 @@ pub fn members(data: &[u8]) -> Result<Vec<Vec<u8>>, String> {
         members.push(member);
     }
     Ok(members)
+}
+
+/// Asserts that compressing `input` added `input.gz` to `folder` and nothing else: no temporary
+/// file left behind.
+pub fn assert_only_gz_added(folder: &Path, input: &str) {
+    let names = names_in(folder);
+    let gz = format!("{input}.gz");
+    assert!(
+        names == [input, gz.as_str()],
+        "only {gz} should be added to the folder, found {names:?}: is a temporary file left behind?"
+    );
 }
 
 /// The names in a folder, sorted.
