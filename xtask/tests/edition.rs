@@ -156,28 +156,20 @@ fn xtask_binary(dir: &Path) -> Command {
 
 /// `cargo xtask ARGS` in `dir`, as a person types it, building into the shared target folder.
 fn cargo_xtask(dir: &Path, args: &[&str]) -> Output {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
-        .arg("xtask")
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", shared_target())
-        .env_remove("CARGO_MANIFEST_DIR")
-        .env_remove("RUSTFLAGS");
-    run_until(
-        &mut command,
-        &format!("`cargo xtask {}` in {}", args.join(" "), dir.display()),
-        CARGO_LIMIT,
-    )
+    cargo_in(dir, "xtask", args)
 }
 
 /// `cargo test ARGS` in `dir`, building into the shared target folder.
 fn cargo_test(dir: &Path, args: &[&str]) -> Output {
+    cargo_in(dir, "test", args)
+}
+
+/// `cargo SUBCOMMAND ARGS` in `dir`, building into the shared target folder.
+fn cargo_in(dir: &Path, subcommand: &str, args: &[&str]) -> Output {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
-        .arg("test")
+        .arg(subcommand)
         .args(args)
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", shared_target())
@@ -185,7 +177,11 @@ fn cargo_test(dir: &Path, args: &[&str]) -> Output {
         .env_remove("RUSTFLAGS");
     run_until(
         &mut command,
-        &format!("`cargo test {}` in {}", args.join(" "), dir.display()),
+        &format!(
+            "`cargo {subcommand} {}` in {}",
+            args.join(" "),
+            dir.display()
+        ),
         CARGO_LIMIT,
     )
 }
