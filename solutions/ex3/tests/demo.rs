@@ -16,6 +16,18 @@ struct Run {
     stderr: String,
 }
 
+impl Run {
+    fn assert_succeeded(&self) {
+        assert!(
+            self.status.success(),
+            "the demo failed ({}):\n{}{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+    }
+}
+
 /// Runs the demo with `args` and returns what it printed; kills it and fails after [`LIMIT`].
 fn demo(args: &[&str]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ex3-solution"))
@@ -73,13 +85,7 @@ fn row<'a>(run: &'a Run, label: &str) -> Option<&'a str> {
 #[test]
 fn times_the_exercise_functions_on_one_worker_and_on_all() {
     let run = demo(&["--limit", "100000", "--workers", "2", "--runs", "1"]);
-    assert!(
-        run.status.success(),
-        "the demo failed ({}):\n{}{}",
-        run.status,
-        run.stdout,
-        run.stderr
-    );
+    run.assert_succeeded();
     for label in [
         "trial division, 1 thread",
         "primes_parallel, 1 worker",
@@ -151,13 +157,7 @@ fn counts_without_the_list_when_only_the_count_fits() {
         "--runs",
         "1",
     ]);
-    assert!(
-        run.status.success(),
-        "the demo failed ({}):\n{}{}",
-        run.status,
-        run.stdout,
-        run.stderr
-    );
+    run.assert_succeeded();
     let skipped = row(&run, "primes_parallel").unwrap_or_default();
     assert!(
         skipped.contains("skipped"),
