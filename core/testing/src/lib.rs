@@ -14,6 +14,8 @@
 //!   [`memory::peak_rise`] measures the peak memory of the work alone.
 //! - **Order is checked with an adversarial executor**:
 //!   [`concurrent::testing::AdversarialExecutor`] completes tasks in reverse or shuffled order.
+//! - **Network code is tested on loopback only**: with the feature `dns`, the module `dns` runs a
+//!   real DNS server inside the test process, with failure modes, a concurrency gate and counters.
 //!
 //! ```
 //! use course_testing::{expect_err, memory};
@@ -31,6 +33,8 @@
 // The attribute expands to `::course_testing::...`, which must resolve in this crate's own tests.
 extern crate self as course_testing;
 
+#[cfg(feature = "dns")]
+pub mod dns;
 mod lesson;
 pub mod memory;
 mod own_process;
