@@ -1,0 +1,63 @@
+//! The exercise 2 demo (`src/main.rs` of the exercise, included by this package's binary), run on
+//! the reference solution as a child process: offline, against its own loopback DNS server.
+
+use std::process::{Command, Output};
+
+/// Runs the demo with `args`; the demo's own DNS server answers at once (`--delay 0-0`) and every
+/// lookup has a 2 s timeout, so a run takes well under the test's deadline.
+fn demo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ex2-solution"))
+        .args(["--delay", "0-0", "--timeout", "2"])
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| panic!("could not start the demo: {error}"))
+}
+
+#[course_testing::test(deadline_secs = 30)]
+fn validates_the_sample_offline_and_writes_the_csv() {
+    let dir = std::env::temp_dir().join(format!("ex2-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let csv = dir.join("reports.csv");
+    let run = demo(&[
+        "--workers",
+        "8",
+        "--csv",
+        csv.to_str().expect("a UTF-8 path"),
+    ]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "the demo failed ({}):\n{stdout}{}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for expected in [
+        "104 emails: 86 valid, 14 invalid, 4 unverifiable",
+        "  1 worker ",
+        "  8 workers",
+        "the ideal on 8 workers",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "expected `{expected}` in the demo's output:\n{stdout}"
+        );
+    }
+    let written = std::fs::read_to_string(&csv).expect("the CSV was written");
+    assert_eq!(written.lines().count(), 105, "a header and 104 reports");
+    assert!(
+        !dir.join("reports.csv.tmp").exists(),
+        "the temporary file is renamed"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[course_testing::test]
+fn a_missing_list_is_an_error_that_names_it() {
+    let run = demo(&["/nonexistent/emails.txt"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success(), "a missing list must fail the demo");
+    assert!(
+        stderr.contains("/nonexistent/emails.txt"),
+        "the error must name the file, got:\n{stderr}"
+    );
+}
