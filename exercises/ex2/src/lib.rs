@@ -8,50 +8,26 @@
 //! 3. [`validate_emails`]: the whole list on an executor, each distinct domain looked up once.
 //! 4. [`Options`], [`Summary::of`], [`validate_file`]: a file on a pool of `workers` threads.
 //!
-//! Given (read it, do not change it): `src/resolver.rs`, the [`MxResolver`] trait and
-//! [`HickoryResolver`], a blocking resolver over hickory-resolver (async only since 0.25: it owns
-//! a small tokio runtime). Tests hand your code a resolver pointed at a DNS server of their own.
+//! Given (read them, do not change them): `src/given.rs`, the error types, and `src/resolver.rs`,
+//! the [`MxResolver`] trait and [`HickoryResolver`], a blocking resolver over hickory-resolver
+//! (async only since 0.25: it owns a small tokio runtime). Tests hand your code a resolver pointed at a DNS server of their own.
 //!
 //! Replace each `todo!()` with your code. Keep the signatures: the tests call them.
 
-use std::{
-    fmt,
-    path::{Path, PathBuf},
-    sync::Arc,
-    time::Duration,
-};
+use std::{fmt, path::Path, sync::Arc, time::Duration};
 
 use concurrent::{Error, Executor};
 
+mod given;
 mod resolver;
 
+pub use given::{ReadError, RunError};
 pub use hickory_resolver;
 pub use resolver::{HickoryResolver, LookupError, Mx, MxResolver};
 
 // ---------------------------------------------------------------------------------------------
 // Step 1: read the list, check the syntax
 // ---------------------------------------------------------------------------------------------
-
-/// Step 1. A file that could not be read, with its path.
-#[derive(Debug)]
-pub struct ReadError {
-    /// The file.
-    pub path: PathBuf,
-    /// Why it could not be read.
-    pub source: std::io::Error,
-}
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot read {}: {}", self.path.display(), self.source)
-    }
-}
-
-impl std::error::Error for ReadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
 
 /// Step 1. The emails of a list: one per line, surrounding whitespace trimmed, blank lines and
 /// lines starting with `#` skipped. A line that is not UTF-8 is kept, its bad bytes replaced by
@@ -226,36 +202,6 @@ impl Summary {
         todo!("step 4: count the verdicts of {} reports", reports.len())
     }
 }
-
-impl fmt::Display for Summary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} emails: {} valid, {} invalid, {} unverifiable",
-            self.emails, self.valid, self.invalid, self.unverifiable
-        )
-    }
-}
-
-/// Step 4. Why a whole run failed.
-#[derive(Debug)]
-pub enum RunError {
-    /// The list could not be read.
-    Read(ReadError),
-    /// The pool failed.
-    Executor(Error),
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Read(e) => e.fmt(f),
-            Self::Executor(e) => write!(f, "the thread pool failed: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for RunError {}
 
 /// Step 4. Reads the list at `path` ([`read_emails`]) and validates it ([`validate_emails`]) on a
 /// new `ThreadPoolExecutor` of `options.workers` threads, with `options.implicit_mx`; returns the

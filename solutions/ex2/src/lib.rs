@@ -1,48 +1,24 @@
 //! # Exercise 2, reference solution: a concurrent email validator
 //!
 //! The same public API as the starter (`exercises/ex2/src/lib.rs`), fully implemented. The given
-//! resolver code is the starter's own file, included here.
+//! resolver code and the given types (`given.rs`) are the starter's own files, included here.
 
-use std::{
-    collections::HashMap,
-    fmt,
-    path::{Path, PathBuf},
-    sync::Arc,
-    time::Duration,
-};
+use std::{collections::HashMap, fmt, path::Path, sync::Arc, time::Duration};
 
 use concurrent::{Error, Executor, Future, ThreadPoolExecutor};
 
+#[path = "../../../exercises/ex2/src/given.rs"]
+mod given;
 #[path = "../../../exercises/ex2/src/resolver.rs"]
 mod resolver;
 
+pub use given::{ReadError, RunError};
 pub use hickory_resolver;
 pub use resolver::{HickoryResolver, LookupError, Mx, MxResolver};
 
 // ---------------------------------------------------------------------------------------------
 // Step 1: read the list, check the syntax
 // ---------------------------------------------------------------------------------------------
-
-/// Step 1. A file that could not be read, with its path.
-#[derive(Debug)]
-pub struct ReadError {
-    /// The file.
-    pub path: PathBuf,
-    /// Why it could not be read.
-    pub source: std::io::Error,
-}
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot read {}: {}", self.path.display(), self.source)
-    }
-}
-
-impl std::error::Error for ReadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
-    }
-}
 
 /// Step 1. The emails of a list: one per line, surrounding whitespace trimmed, blank lines and
 /// lines starting with `#` skipped. A line that is not UTF-8 is kept, its bad bytes replaced by
@@ -328,36 +304,6 @@ impl Summary {
         summary
     }
 }
-
-impl fmt::Display for Summary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} emails: {} valid, {} invalid, {} unverifiable",
-            self.emails, self.valid, self.invalid, self.unverifiable
-        )
-    }
-}
-
-/// Step 4. Why a whole run failed.
-#[derive(Debug)]
-pub enum RunError {
-    /// The list could not be read.
-    Read(ReadError),
-    /// The pool failed.
-    Executor(Error),
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Read(e) => e.fmt(f),
-            Self::Executor(e) => write!(f, "the thread pool failed: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for RunError {}
 
 /// Step 4. Reads the list at `path` and validates it on a new pool of `options.workers` threads.
 pub fn validate_file(
