@@ -8,7 +8,7 @@ use course_testing::{expect_err, expect_no_panic};
 use ex1::{CompressError, compress_file, compress_files_sequential, gz_path};
 
 use crate::support::{
-    MIB, assert_only_gz_added, gunzip_file, gz_of, names_in, plural,
+    MIB, assert_only_gz_added, assert_report_paths, gunzip_file, gz_of, names_in, plural,
     system_temp_folder_is_unusable, temp_dir, temp_dir_in_target, text, text_files, write_file,
 };
 
@@ -36,20 +36,7 @@ fn compresses_a_file_next_to_it() {
     let report = compress_file(&input, 6)
         .unwrap_or_else(|error| panic!("compress_file failed on a readable file: {error}"));
     let output = gz_of(&input);
-    assert_eq!(
-        report.input,
-        input,
-        "report.input should be the file that was read, {}, got {}",
-        input.display(),
-        report.input.display()
-    );
-    assert_eq!(
-        report.output,
-        output,
-        "report.output should be gz_path(input), {}, got {}",
-        output.display(),
-        report.output.display()
-    );
+    assert_report_paths(&report, &input);
     assert!(
         gunzip_file(&output) == source,
         "{} does not decompress to the original",

@@ -9,9 +9,9 @@ use course_testing::{expect_err, expect_no_panic};
 use ex1::{compress_big_file, compress_blocks};
 
 use crate::support::{
-    BadDisk, ENOUGH, Flow, HugeReader, MIB, StopWriter, assert_only_gz_added, gunzip, gunzip_file,
-    gz_of, members, names_in, plural, system_temp_folder_is_unusable, temp_dir, temp_dir_in_target,
-    text, write_file,
+    BadDisk, ENOUGH, Flow, HugeReader, MIB, StopWriter, assert_only_gz_added, assert_report_paths,
+    gunzip, gunzip_file, gz_of, members, names_in, plural, system_temp_folder_is_unusable,
+    temp_dir, temp_dir_in_target, text, write_file,
 };
 
 /// Compresses `data` in blocks on an executor that finishes each batch of blocks in reverse
@@ -189,20 +189,7 @@ fn compresses_a_big_file_in_place() {
     let pool = AdversarialExecutor::shuffled(CpuPoolExecutor::new(2), 6);
     let report = compress_big_file(&pool, &input, 6, 64 * 1024)
         .unwrap_or_else(|error| panic!("compress_big_file failed on a readable file: {error}"));
-    assert_eq!(
-        report.input,
-        input,
-        "report.input should be the file that was read, {}, got {}",
-        input.display(),
-        report.input.display()
-    );
-    assert_eq!(
-        report.output,
-        gz_of(&input),
-        "report.output should be gz_path(input), {}, got {}",
-        gz_of(&input).display(),
-        report.output.display()
-    );
+    assert_report_paths(&report, &input);
     assert_eq!(
         report.original_size, 300_000,
         "original_size should be the number of bytes read, 300,000, got {}",

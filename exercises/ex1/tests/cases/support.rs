@@ -113,6 +113,25 @@ pub fn gz_of(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Asserts that a report names the file that was read, `input`, and the `.gz` written beside it.
+pub fn assert_report_paths(report: &ex1::FileReport, input: &Path) {
+    assert_eq!(
+        report.input,
+        input,
+        "report.input should be the file that was read, {}, got {}",
+        input.display(),
+        report.input.display()
+    );
+    let output = gz_of(input);
+    assert_eq!(
+        report.output,
+        output,
+        "report.output should be gz_path(input), {}, got {}",
+        output.display(),
+        report.output.display()
+    );
+}
+
 /// Decompresses gzip data that may hold several members, or says why it is not valid gzip.
 pub fn gunzip(data: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
