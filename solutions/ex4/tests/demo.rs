@@ -1,0 +1,241 @@
+//! The exercise 4 demo (`src/main.rs` of the exercise, included by this package's binary), run on
+//! the reference solution as a child process: a real SIGINT or SIGTERM must end it with exit
+//! status 0, a final report and a complete CSV; `--duration` must end it by itself; a bad interval
+//! must be refused at start.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::Receiver;
+
+/// A demo run here takes about a second; one still going after this is a hang.
+const LIMIT: Duration = Duration::from_secs(30);
+
+struct Run {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// Starts the demo with `args`; its stdout comes line by line on the receiver.
+fn start(args: &[&str]) -> (Child, Receiver<String>, std::thread::JoinHandle<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ex4-solution"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("could not start the demo: {error}"));
+    let (lines, receiver) = crossbeam_channel::unbounded();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let errors = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    (child, receiver, errors)
+}
+
+/// Collects stdout until a line containing `marker`; fails after [`LIMIT`].
+fn wait_for(lines: &Receiver<String>, marker: &str, seen: &mut String) {
+    let give_up = Instant::now() + LIMIT;
+    loop {
+        match lines.recv_deadline(give_up) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+                if line.contains(marker) {
+                    return;
+                }
+            }
+            Err(_) => panic!("the demo never printed `{marker}`; it printed:\n{seen}"),
+        }
+    }
+}
+
+/// Waits for the demo to exit (killing it after [`LIMIT`]) and gathers what it printed.
+fn finish(
+    mut child: Child,
+    lines: Receiver<String>,
+    errors: std::thread::JoinHandle<String>,
+    mut stdout: String,
+    what: &str,
+) -> Run {
+    let give_up = Instant::now() + LIMIT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < give_up => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "the demo did not exit within {LIMIT:?} after {what}; it printed:\n{stdout}"
+                );
+            }
+            Err(error) => panic!("could not wait for the demo: {error}"),
+        }
+    };
+    for line in lines.iter() {
+        stdout.push_str(&line);
+        stdout.push('\n');
+    }
+    Run {
+        status,
+        stdout,
+        stderr: errors.join().unwrap_or_default(),
+    }
+}
+
+/// The number after `label` in the line starting with `prefix`, e.g. ("session:", "readings").
+fn number_before(run: &Run, prefix: &str, label: &str) -> u64 {
+    let line = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{}", run.stdout));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words
+        .windows(2)
+        .find(|pair| pair[1].trim_end_matches(',') == label)
+        .and_then(|pair| pair[0].parse().ok())
+        .unwrap_or_else(|| panic!("no number of {label} in `{line}`"))
+}
+
+/// Checks the CSV: a header and `rows` complete rows of 7 fields, each with a percentage.
+fn assert_complete_csv(path: &Path, rows: u64) {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("unix_ms,elapsed_s,metric,series,used,total,percent"),
+        "the CSV starts with its header"
+    );
+    let data: Vec<&str> = lines.collect();
+    assert_eq!(
+        data.len() as u64,
+        rows,
+        "the CSV should hold one row per reading the reports counted ({rows}), got {}",
+        data.len()
+    );
+    for row in data {
+        let fields: Vec<&str> = row.split(',').collect();
+        let percent: f64 = fields
+            .last()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(f64::NAN);
+        assert!(
+            fields.len() == 7 && (0.0..=100.0).contains(&percent),
+            "an incomplete CSV row: {row:?}"
+        );
+    }
+    assert!(text.ends_with('\n'), "the last CSV row is complete");
+}
+
+/// Starts the demo with tiny intervals, waits for its first report, sends `signal` with
+/// `/usr/bin/kill` and checks the clean ending.
+fn ends_cleanly_on(signal: &str) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let csv = dir.path().join("samples.csv");
+    let (child, lines, errors) = start(&[
+        "--sample-every",
+        "20ms",
+        "--report-every",
+        "200ms",
+        "--csv",
+        csv.to_str().expect("a UTF-8 path"),
+    ]);
+    let mut stdout = String::new();
+    wait_for(&lines, "report 1", &mut stdout);
+    let sent = Command::new("/usr/bin/kill")
+        .args(["-s", signal, &child.id().to_string()])
+        .status()
+        .expect("could not run /usr/bin/kill");
+    assert!(sent.success(), "kill -s {signal} failed");
+    let run = finish(child, lines, errors, stdout, &format!("SIG{signal}"));
+    assert!(
+        run.status.success(),
+        "after SIG{signal} the demo should exit with status 0, got {}:\n{}{}",
+        run.status,
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("final report"),
+        "after SIG{signal} the demo should print a final report:\n{}",
+        run.stdout
+    );
+    let readings = number_before(&run, "session:", "readings");
+    assert!(readings > 0, "the session took no sample:\n{}", run.stdout);
+    assert_eq!(
+        number_before(&run, "csv:", "rows"),
+        readings,
+        "the CSV rows written should match the readings of the reports:\n{}",
+        run.stdout
+    );
+    assert_complete_csv(&csv, readings);
+}
+
+#[test]
+fn sigint_ends_it_with_a_final_report_and_a_complete_csv() {
+    ends_cleanly_on("INT");
+}
+
+#[test]
+fn sigterm_ends_it_with_a_final_report_and_a_complete_csv() {
+    ends_cleanly_on("TERM");
+}
+
+#[test]
+fn duration_ends_it_by_itself_and_draws_the_plot() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let svg = dir.path().join("monitor.svg");
+    let (child, lines, errors) = start(&[
+        "--sample-every",
+        "20ms",
+        "--report-every",
+        "100ms",
+        "--duration",
+        "500ms",
+        "--plot",
+        svg.to_str().expect("a UTF-8 path"),
+    ]);
+    let run = finish(child, lines, errors, String::new(), "its --duration");
+    assert!(
+        run.status.success(),
+        "the demo failed ({}):\n{}{}",
+        run.status,
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stdout.contains("final report"), "{}", run.stdout);
+    let plot = std::fs::read_to_string(&svg).expect("the plot was written");
+    assert!(
+        plot.starts_with("<svg") && plot.contains("polyline") && plot.contains("memory"),
+        "expected an SVG with a line per series and a legend, got {} bytes",
+        plot.len()
+    );
+}
+
+#[test]
+fn a_zero_interval_is_refused_at_start() {
+    let (child, lines, errors) = start(&["--sample-every", "0s"]);
+    let run = finish(child, lines, errors, String::new(), "a refused start");
+    assert!(
+        !run.status.success()
+            && run.stderr.contains("sample_every")
+            && run.stderr.contains("minimum"),
+        "a sample interval of 0 should be refused with a clear error, got {}:\n{}{}",
+        run.status,
+        run.stdout,
+        run.stderr
+    );
+}
