@@ -115,6 +115,7 @@ impl Log {
     }
 }
 
+// ANCHOR: logged
 /// A source that passes its readings on to the log before the monitor stores them.
 struct Logged {
     metric: Metric,
@@ -132,6 +133,7 @@ impl Source for Logged {
         Ok(readings)
     }
 }
+// ANCHOR_END: logged
 
 fn logged(sources: Sources, log: &Arc<Mutex<Log>>) -> Sources {
     let wrap = |metric, inner| -> Box<dyn Source> {
@@ -197,6 +199,7 @@ fn run(args: &Args) -> Result<()> {
     }));
     let session = Session::start(&config, logged(ex4::sysinfo_sources(), &log))?;
 
+    // ANCHOR: signals
     // Ctrl+C and SIGTERM (the `termination` feature) put a message on the stop channel; the
     // handler runs on ctrlc's own thread, not in the signal handler, so it may do anything.
     let (stop, stop_signal) = crossbeam_channel::bounded::<()>(1);
@@ -205,6 +208,7 @@ fn run(args: &Args) -> Result<()> {
         let _ = on_signal.try_send(());
     })
     .context("cannot install the Ctrl+C / SIGTERM handler")?;
+    // ANCHOR_END: signals
     if let Some(duration) = args.duration {
         std::thread::spawn(move || {
             let _ = crossbeam_channel::after(duration).recv();
@@ -220,6 +224,7 @@ fn run(args: &Args) -> Result<()> {
             .unwrap_or_default()
     );
 
+    // ANCHOR: reporter
     let mut totals = Totals::default();
     let reports = crossbeam_channel::tick(config.report_every);
     let last = session.run(&reports, &stop_signal, |report| {
@@ -228,6 +233,7 @@ fn run(args: &Args) -> Result<()> {
     });
     totals.add(&last);
     print_report("final report", start, &last);
+    // ANCHOR_END: reporter
 
     let log = log.lock().unwrap_or_else(PoisonError::into_inner);
     let samples: Vec<String> = Metric::ALL

@@ -296,7 +296,6 @@ impl Store {
 
 /// Step 3. Samples `source` into `store` at each tick of `ticks`, until `shutdown` is signalled
 /// (a message, or every sender dropped) or the ticks end.
-// ANCHOR: monitor
 pub fn run_monitor(
     metric: Metric,
     source: &mut dyn Source,
@@ -314,7 +313,6 @@ pub fn run_monitor(
         }
     }
 }
-// ANCHOR_END: monitor
 
 // ---------------------------------------------------------------------------------------------
 // Step 4: the session
@@ -333,7 +331,6 @@ pub struct Session {
 impl Session {
     /// Step 4. Starts the three monitors of `sources` on a `ThreadPoolExecutor` of exactly three
     /// workers, each sampling at its own ticks. A monitor that panics is recorded in the store.
-    // ANCHOR: start
     pub fn with_ticks(
         sources: Sources,
         ticks: SampleTicks,
@@ -371,7 +368,6 @@ impl Session {
             shutdown: Some(shutdown),
         })
     }
-    // ANCHOR_END: start
 
     /// Step 4. The report of the window since the previous one.
     pub fn report(&self) -> Report {
@@ -380,7 +376,6 @@ impl Session {
 
     /// Step 4. Stops every monitor, waits for them, and returns the final report: every sample
     /// taken since the last report.
-    // ANCHOR: stop
     pub fn stop(mut self) -> Report {
         self.halt();
         self.store.take_report()
@@ -391,7 +386,6 @@ impl Session {
         drop(self.shutdown.take());
         self.pool.shutdown(true, false);
     }
-    // ANCHOR_END: stop
 
     /// Step 5. Validates `config`, then starts the monitors with a tick every `sample_every`.
     pub fn start(config: &Config, sources: Sources) -> Result<Session, StartError> {
@@ -406,7 +400,6 @@ impl Session {
     /// Step 5. The reporter: hands `on_report` a report at each tick of `reports`, until `stop`
     /// is signalled (a message, or every sender dropped); then stops the session and returns the
     /// final report.
-    // ANCHOR: run
     pub fn run(
         self,
         reports: &Receiver<Instant>,
@@ -428,7 +421,6 @@ impl Session {
         }
         self.stop()
     }
-    // ANCHOR_END: run
 }
 
 impl Drop for Session {

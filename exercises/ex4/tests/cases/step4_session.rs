@@ -63,6 +63,7 @@ fn the_final_report_waits_for_a_slow_read() {
     );
 }
 
+// ANCHOR: witness
 #[course_testing::test(hint = "are the three monitors running at once, on a pool of 3 workers?")]
 fn the_three_monitors_run_at_once() {
     let rendezvous = Rendezvous::new(3);
@@ -93,6 +94,7 @@ fn the_three_monitors_run_at_once() {
     );
     assert_eq!(report.total_samples(), 3, "one sample per monitor");
 }
+// ANCHOR_END: witness
 
 #[course_testing::test(hint = "does a panicking monitor take the session down, or hang stop()?")]
 fn a_panicking_monitor_is_reported_and_the_others_go_on() {

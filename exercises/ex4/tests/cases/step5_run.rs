@@ -111,6 +111,7 @@ fn a_session_refuses_a_bad_config() {
     );
 }
 
+// ANCHOR: prompt_stop
 #[course_testing::test(
     deadline_secs = 15,
     hint = "does a monitor sleep through its interval instead of waiting on the shutdown signal?"
@@ -137,6 +138,7 @@ fn a_session_with_10_second_ticks_stops_at_once() {
     );
     assert_eq!(report.total_samples(), 0, "no tick came in that time");
 }
+// ANCHOR_END: prompt_stop
 
 #[course_testing::test(hint = "does run() wait on its report ticks and the stop signal at once?")]
 fn the_reporter_reports_at_each_tick_and_loses_nothing() {
