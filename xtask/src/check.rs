@@ -319,9 +319,21 @@ fn check_student_edition(root: &Path, names: &[String]) -> Result<String> {
         .join(format!("edition-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&edition);
     crate::dist::write_edition(root, &edition)?;
-    let outcome = edition_checks(&edition, &root.join("target").join("edition"), names);
+    let outcome = edition_checks(&edition, &edition_target_dir(root), names);
     let _ = std::fs::remove_dir_all(&edition);
     outcome
+}
+
+/// Where the edition is built: `edition` under the course's target folder (`CARGO_TARGET_DIR` when
+/// set, as cargo does), the folder `xtask/tests/edition.rs` builds in too, so the dependencies
+/// compiled by one are reused by the other.
+fn edition_target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => std::path::absolute(dir)
+            .unwrap_or_else(|_| root.join("target"))
+            .join("edition"),
+        _ => root.join("target").join("edition"),
+    }
 }
 
 fn edition_checks(edition: &Path, target_dir: &Path, names: &[String]) -> Result<String> {
