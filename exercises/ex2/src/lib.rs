@@ -168,7 +168,8 @@ pub fn validate_emails<E: Executor>(
 pub struct Options {
     /// Threads of the pool (default 20: lookups mostly wait, so many more than the cores).
     pub workers: usize,
-    /// The longest a lookup may take (default 5 s); the resolver is built with it.
+    /// The longest a lookup may take (default 5 s): [`validate_file`] gives up on a lookup after
+    /// it, whatever the resolver's own timeout.
     pub timeout: Duration,
     /// Fall back to A/AAAA when a domain has no MX (RFC 5321's implicit MX; default off).
     pub implicit_mx: bool,
@@ -205,8 +206,13 @@ impl Summary {
 
 /// Step 4. Reads the list at `path` ([`read_emails`]) and validates it ([`validate_emails`]) on a
 /// new `ThreadPoolExecutor` of `options.workers` threads, with `options.implicit_mx`; returns the
-/// reports and their [`Summary`]. (`options.timeout` is the resolver's: whoever builds the
-/// resolver uses it, like the demo does.)
+/// reports and their [`Summary`].
+///
+/// Each lookup gets at most `options.timeout`, even from a resolver whose own timeout is longer:
+/// one still running then is `Unverifiable`, "timed out" ([`LookupError::Timeout`]). A blocking
+/// call cannot be cancelled, but you can stop waiting for it: hand `validate_emails` a resolver of
+/// your own that wraps the given one, runs each lookup on a thread of its own and waits for its
+/// result on a channel with `recv_timeout`.
 pub fn validate_file(
     path: &Path,
     resolver: Arc<dyn MxResolver>,

@@ -3,7 +3,19 @@
 //! The same public API as the starter (`exercises/ex2/src/lib.rs`), fully implemented. The given
 //! resolver code and the given types (`given.rs`) are the starter's own files, included here.
 
-use std::{collections::HashMap, fmt, path::Path, sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    fmt,
+    net::IpAddr,
+    panic::{self, AssertUnwindSafe},
+    path::Path,
+    sync::{
+        Arc,
+        mpsc::{self, RecvTimeoutError},
+    },
+    thread,
+    time::Duration,
+};
 
 use concurrent::{Error, Executor, Future, ThreadPoolExecutor};
 
@@ -305,7 +317,57 @@ impl Summary {
     }
 }
 
-/// Step 4. Reads the list at `path` and validates it on a new pool of `options.workers` threads.
+/// Step 4. Gives each lookup of `inner` at most `timeout`, whatever the resolver's own timeout.
+///
+/// A blocking call cannot be cancelled: the lookup runs on a thread of its own and the caller stops
+/// *waiting* for it after `timeout` (`recv_timeout`). The abandoned thread ends when the resolver's
+/// own timeout does; its late answer is dropped. (The async version cancels for real: see
+/// `going_further`.)
+#[derive(Debug)]
+struct WithTimeout {
+    inner: Arc<dyn MxResolver>,
+    timeout: Duration,
+}
+
+impl WithTimeout {
+    fn within<T: Send + 'static>(
+        &self,
+        domain: &str,
+        lookup: fn(&dyn MxResolver, &str) -> Result<T, LookupError>,
+    ) -> Result<T, LookupError> {
+        let (sender, receiver) = mpsc::channel();
+        let (inner, domain) = (Arc::clone(&self.inner), domain.to_owned());
+        thread::Builder::new()
+            .name("lookup".into())
+            .spawn(move || {
+                // A panicking resolver is passed on to the caller, as if it had run there.
+                let result =
+                    panic::catch_unwind(AssertUnwindSafe(|| lookup(inner.as_ref(), &domain)));
+                let _ = sender.send(result); // the caller may have stopped waiting
+            })
+            .map_err(|e| LookupError::Network(format!("cannot start a lookup thread: {e}")))?;
+        match receiver.recv_timeout(self.timeout) {
+            Ok(Ok(result)) => result,
+            Ok(Err(panic)) => panic::resume_unwind(panic),
+            Err(RecvTimeoutError::Timeout) => Err(LookupError::Timeout),
+            Err(RecvTimeoutError::Disconnected) => Err(LookupError::Network(
+                "the lookup thread ended without an answer".into(),
+            )),
+        }
+    }
+}
+
+impl MxResolver for WithTimeout {
+    fn mx(&self, domain: &str) -> Result<Vec<Mx>, LookupError> {
+        self.within(domain, |resolver, domain| resolver.mx(domain))
+    }
+    fn addresses(&self, domain: &str) -> Result<Vec<IpAddr>, LookupError> {
+        self.within(domain, |resolver, domain| resolver.addresses(domain))
+    }
+}
+
+/// Step 4. Reads the list at `path` and validates it on a new pool of `options.workers` threads,
+/// each lookup given at most `options.timeout`.
 pub fn validate_file(
     path: &Path,
     resolver: Arc<dyn MxResolver>,
@@ -313,6 +375,10 @@ pub fn validate_file(
 ) -> Result<(Vec<Report>, Summary), RunError> {
     let emails = read_emails(path).map_err(RunError::Read)?;
     let pool = ThreadPoolExecutor::new(options.workers.max(1));
+    let resolver = Arc::new(WithTimeout {
+        inner: resolver,
+        timeout: options.timeout,
+    });
     let reports = validate_emails(&pool, resolver, &emails, options.implicit_mx)
         .map_err(RunError::Executor)?;
     let summary = Summary::of(&reports);

@@ -86,6 +86,51 @@ fn fifty_silent_lookups_time_out_quickly_on_20_workers() {
 }
 // ANCHOR_END: timeouts
 
+#[course_testing::test(hint = "does validate_file wait for the resolver's own 5 s timeout?")]
+fn validate_file_gives_each_lookup_at_most_options_timeout() {
+    let server = sample_server(0)
+        .start()
+        .expect("the test DNS server starts");
+    // The resolver's own timeout is hickory's default, 5 s: validate_file must not wait for it.
+    let resolver: Arc<dyn MxResolver> = resolver(&server, Duration::from_secs(5));
+    let file = ListFile::new(
+        "options-timeout.txt",
+        b"ana@one-mx.test\nbob@a.timeout.test\ncarl@b.timeout.test\ndora@c.timeout.test\n",
+    );
+    let options = Options {
+        timeout: Duration::from_millis(200),
+        ..Options::default()
+    };
+    let start = Instant::now();
+    let (reports, _) = expect_no_panic("validate_file must not panic on timeouts", || {
+        validate_file(&file.path, resolver, &options)
+    })
+    .expect("the file exists and the pool is healthy");
+    let took = start.elapsed();
+    assert!(
+        took < Duration::from_secs(2),
+        "with Options {{ timeout: 200 ms, .. }} three silent lookups took {took:?}: validate_file \
+         must give each lookup at most options.timeout, whatever the resolver's own timeout (5 s \
+         here). A blocking lookup cannot be cancelled, but you can stop waiting for it: run it on \
+         a thread of its own and wait for its result with recv_timeout"
+    );
+    let verdicts: Vec<(Verdict, bool)> = reports
+        .iter()
+        .map(|r| (r.verdict, r.reason.contains("timed out")))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            (Verdict::Valid, false),
+            (Verdict::Unverifiable, true),
+            (Verdict::Unverifiable, true),
+            (Verdict::Unverifiable, true),
+        ],
+        "one-mx.test answers at once (Valid); a lookup cut off by options.timeout is \
+         Unverifiable with a reason that says \"timed out\": {reports:?}"
+    );
+}
+
 #[course_testing::test]
 fn a_file_of_every_verdict_is_summarised() {
     let server = sample_server(0)
