@@ -79,8 +79,9 @@ pub trait MxResolver: Send + Sync + fmt::Debug {
     fn addresses(&self, domain: &str) -> Result<Vec<IpAddr>, LookupError>;
 }
 
-/// Maps hickory 0.26's one error type to the cases above.
-fn classify(err: &NetError) -> LookupError {
+/// Maps hickory 0.26's one error type to the cases above (crate-visible: an async version of the
+/// batch, the chapter's "going further", maps its errors the same way).
+pub(crate) fn classify(err: &NetError) -> LookupError {
     match err {
         NetError::Dns(DnsError::NoRecordsFound(NoRecords { response_code, .. })) => {
             match *response_code {
@@ -162,7 +163,8 @@ impl HickoryResolver {
         Ok(Self { resolver, runtime })
     }
 
-    fn fqdn(domain: &str) -> Result<Name, LookupError> {
+    /// The absolute name of `domain` (crate-visible, like [`classify`]).
+    pub(crate) fn fqdn(domain: &str) -> Result<Name, LookupError> {
         // from_utf8 applies IDNA; a final dot: the search list never adds suffixes.
         let mut name = Name::from_utf8(domain).map_err(|e| LookupError::BadName(e.to_string()))?;
         name.set_fqdn(true);

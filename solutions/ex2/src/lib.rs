@@ -4,8 +4,10 @@
 //! resolver code and the given types (`given.rs`) are the starter's own files, included here.
 
 use std::{
+    borrow::Borrow,
     collections::HashMap,
     fmt,
+    hash::Hash,
     net::IpAddr,
     panic::{self, AssertUnwindSafe},
     path::Path,
@@ -23,6 +25,8 @@ use concurrent::{Error, Executor, Future, ThreadPoolExecutor};
 mod given;
 #[path = "../../../exercises/ex2/src/resolver.rs"]
 mod resolver;
+
+pub mod going_further;
 
 pub use given::{ReadError, RunError};
 pub use hickory_resolver;
@@ -175,12 +179,15 @@ impl Outcome {
 
 /// Step 2. The verdict on `domain` (ASCII, from [`check_syntax`]), from its MX records.
 pub fn classify_domain(resolver: &dyn MxResolver, domain: &str, implicit_mx: bool) -> Outcome {
-    use Verdict::{Invalid, Unverifiable, Valid};
-    let failed = |e: LookupError| match e {
-        LookupError::NxDomain | LookupError::BadName(_) => Outcome::new(Invalid, e.to_string()),
-        other => Outcome::new(Unverifiable, other.to_string()),
-    };
-    match resolver.mx(domain) {
+    outcome_of_mx(resolver.mx(domain), implicit_mx)
+        .unwrap_or_else(|| outcome_of_addresses(resolver.addresses(domain)))
+}
+
+/// The verdict an MX answer gives; `None` when implicit MX asks for the addresses next. Shared
+/// with the async version (`going_further`), so both give the same verdicts and reasons.
+fn outcome_of_mx(mx: Result<Vec<Mx>, LookupError>, implicit_mx: bool) -> Option<Outcome> {
+    use Verdict::{Invalid, Valid};
+    Some(match mx {
         Ok(mx) if mx.iter().any(|m| m.exchange.is_empty()) => Outcome::new(
             Invalid,
             "null MX: the domain says it accepts no mail (RFC 7505)",
@@ -193,16 +200,33 @@ pub fn classify_domain(resolver: &dyn MxResolver, domain: &str, implicit_mx: boo
             None => Outcome::new(Invalid, "no MX record"),
         },
         Err(LookupError::NoRecords) if !implicit_mx => Outcome::new(Invalid, "no MX record"),
-        Err(LookupError::NoRecords) => match resolver.addresses(domain) {
-            Ok(ips) if !ips.is_empty() => {
-                Outcome::new(Valid, format!("no MX, implicit MX: address {}", ips[0]))
-            }
-            Ok(_) | Err(LookupError::NoRecords | LookupError::NxDomain) => {
-                Outcome::new(Invalid, "no MX record and no address (implicit MX)")
-            }
-            Err(e) => failed(e),
-        },
-        Err(e) => failed(e),
+        Err(LookupError::NoRecords) => return None,
+        Err(e) => lookup_failed(e),
+    })
+}
+
+/// The verdict of RFC 5321's implicit MX, from the domain's addresses.
+fn outcome_of_addresses(ips: Result<Vec<IpAddr>, LookupError>) -> Outcome {
+    match ips {
+        Ok(ips) if !ips.is_empty() => Outcome::new(
+            Verdict::Valid,
+            format!("no MX, implicit MX: address {}", ips[0]),
+        ),
+        Ok(_) | Err(LookupError::NoRecords | LookupError::NxDomain) => Outcome::new(
+            Verdict::Invalid,
+            "no MX record and no address (implicit MX)",
+        ),
+        Err(e) => lookup_failed(e),
+    }
+}
+
+/// A lookup that gave no records: the name does not exist (or is no name), or DNS could not say.
+fn lookup_failed(e: LookupError) -> Outcome {
+    match e {
+        LookupError::NxDomain | LookupError::BadName(_) => {
+            Outcome::new(Verdict::Invalid, e.to_string())
+        }
+        other => Outcome::new(Verdict::Unverifiable, other.to_string()),
     }
 }
 
@@ -244,12 +268,27 @@ pub fn validate_emails<E: Executor>(
     for (domain, future) in lookups {
         outcomes.insert(domain, future.result()?);
     }
-    Ok(emails
+    Ok(reports(emails, &checked, &outcomes))
+}
+
+/// One report per email, in order: bad syntax, or the outcome of its domain. Shared with the async
+/// version (`going_further`).
+fn reports<K: Borrow<str> + Hash + Eq>(
+    emails: &[String],
+    checked: &[Result<Address, String>],
+    outcomes: &HashMap<K, Outcome>,
+) -> Vec<Report> {
+    emails
         .iter()
-        .zip(&checked)
+        .zip(checked)
         .map(|(email, checked)| {
             let outcome = match checked {
-                Ok(address) => outcomes[address.domain.as_str()].clone(),
+                Ok(address) => outcomes
+                    .get(address.domain.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        Outcome::new(Verdict::Unverifiable, "the lookup gave no result")
+                    }),
                 Err(reason) => Outcome::new(Verdict::Invalid, format!("bad syntax: {reason}")),
             };
             Report {
@@ -258,7 +297,7 @@ pub fn validate_emails<E: Executor>(
                 reason: outcome.reason,
             }
         })
-        .collect())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
