@@ -63,6 +63,8 @@ struct Measured {
     took: Duration,
     valid: usize,
     peak: Option<u64>,
+    /// The most frequent reasons of the lookups that failed.
+    failures: String,
 }
 
 fn main() -> ExitCode {
@@ -123,8 +125,8 @@ fn parent(args: &Args) -> Result<(), String> {
         total.as_secs_f64()
     );
     println!(
-        "| run | in flight | wall time | ideal | time / ideal | vs 20 threads | peak RSS |\n\
-         |---|---|---|---|---|---|---|"
+        "| run | in flight | wall time | ideal | time / ideal | vs 20 threads | peak RSS | failed |\n\
+         |---|---|---|---|---|---|---|---|"
     );
     let runs = args
         .threads
@@ -134,12 +136,13 @@ fn parent(args: &Args) -> Result<(), String> {
     let mut baseline = None;
     for (kind, n) in runs {
         let measured = run_child(args, kind, n, server.addr())?;
-        if measured.valid != args.domains {
-            return Err(format!(
-                "{kind}:{n}: {} of {} domains valid: lookups failed (timeouts?), the times \
-                 would lie",
-                measured.valid, args.domains
-            ));
+        let failed = args.domains - measured.valid.min(args.domains);
+        if failed > 0 {
+            // Reported, not hidden: each such lookup waited its whole timeout, and the time says so.
+            eprintln!(
+                "{kind}:{n}: {failed} of {} lookups failed:\n{}",
+                args.domains, measured.failures
+            );
         }
         let ideal = (total / u32::try_from(n.max(1)).unwrap_or(u32::MAX)).max(longest);
         let secs = measured.took.as_secs_f64();
@@ -151,7 +154,7 @@ fn parent(args: &Args) -> Result<(), String> {
             _ => format!("tokio, cap {n}"),
         };
         println!(
-            "| {label} | {n} | {secs:.2} s | {:.2} s | {:.2} | {} | {} |",
+            "| {label} | {n} | {secs:.2} s | {:.2} s | {:.2} | {} | {} | {failed} |",
             ideal.as_secs_f64(),
             secs / ideal.as_secs_f64(),
             baseline.map_or("-".into(), |b| format!("{:.1}x", b / secs)),
@@ -175,11 +178,11 @@ fn run_child(args: &Args, kind: &str, n: usize, server: SocketAddr) -> Result<Me
         .output()
         .map_err(|e| format!("cannot start the {kind}:{n} run: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
         return Err(format!(
-            "the {kind}:{n} run failed ({}): {stdout}{}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
+            "the {kind}:{n} run failed ({}): {stdout}{stderr}",
+            output.status
         ));
     }
     let fields: Vec<&str> = stdout.split_whitespace().collect();
@@ -188,6 +191,7 @@ fn run_child(args: &Args, kind: &str, n: usize, server: SocketAddr) -> Result<Me
             took: Duration::from_secs_f64(took.parse().map_err(|_| stdout.to_string())?),
             valid: valid.parse().map_err(|_| stdout.to_string())?,
             peak: peak.parse().ok(),
+            failures: stderr.trim().to_owned(),
         }),
         _ => Err(format!("the {kind}:{n} run printed {stdout:?}")),
     }
@@ -244,6 +248,21 @@ fn child(args: &Args, run: &str, server: SocketAddr) -> Result<(), String> {
         .iter()
         .filter(|r: &&Report| r.verdict == Verdict::Valid)
         .count();
+    // Why lookups failed, most frequent first, for the parent's error message.
+    let mut reasons: Vec<(usize, &str)> = Vec::new();
+    for report in reports.iter().filter(|r| r.verdict != Verdict::Valid) {
+        match reasons
+            .iter_mut()
+            .find(|(_, reason)| *reason == report.reason)
+        {
+            Some((count, _)) => *count += 1,
+            None => reasons.push((1, &report.reason)),
+        }
+    }
+    reasons.sort_by(|a, b| b.0.cmp(&a.0));
+    for (count, reason) in reasons.iter().take(3) {
+        eprintln!("{count} lookups: {reason}");
+    }
     let peak = memory::peak().map_or("-".into(), |p| p.to_string());
     println!("{} {valid} {peak}", took.as_secs_f64());
     Ok(())
