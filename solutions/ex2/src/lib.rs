@@ -2,6 +2,8 @@
 //!
 //! The same public API as the starter (`exercises/ex2/src/lib.rs`), fully implemented. The given
 //! resolver code and the given types (`given.rs`) are the starter's own files, included here.
+//! Beyond the starter: [`going_further`], the same batch on tokio (the chapter's optional part),
+//! and the `compare-async` program that measures both side by side.
 
 use std::{
     borrow::Borrow,

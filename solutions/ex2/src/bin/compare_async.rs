@@ -259,7 +259,7 @@ fn child(args: &Args, run: &str, server: SocketAddr) -> Result<(), String> {
             None => reasons.push((1, &report.reason)),
         }
     }
-    reasons.sort_by(|a, b| b.0.cmp(&a.0));
+    reasons.sort_by_key(|(count, _)| std::cmp::Reverse(*count));
     for (count, reason) in reasons.iter().take(3) {
         eprintln!("{count} lookups: {reason}");
     }
