@@ -555,6 +555,7 @@ mod witnesses {
         assert_eq!((stats.in_flight(), stats.max_in_flight()), (0, 1));
     }
 
+    // ANCHOR: gate
     #[course_testing::test(hint = "the manual gate never released its request")]
     fn a_manual_gate_holds_the_response_until_released() {
         let gate = Gate::manual();
@@ -579,6 +580,7 @@ mod witnesses {
         assert_eq!(get(&server.url(sample_paths::OK)).status, 200);
         assert!(!gate.reached() && !gate.timed_out());
     }
+    // ANCHOR_END: gate
 
     #[course_testing::test]
     fn a_route_gate_holds_that_route_only() {
