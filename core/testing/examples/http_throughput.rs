@@ -18,12 +18,12 @@
 //!
 //! Each client runs in processes of its own under GNU time (`/usr/bin/time`), away from the
 //! server (this process): the ureq side is this program run again as `client`, the curl side
-//! `xargs`. Reported: the median wall time of the interleaved runs, as MiB/s; the median CPU seconds per GiB
-//! (user + system of the client's processes: a busy machine disturbs it less than wall time); and
-//! the peak RSS, which GNU time gives for the largest single process: ureq's whole client (P
-//! downloads in one process), one curl (there are P at a time). Files go to a temporary directory,
-//! removed after each run; every file's MD5 (ureq: its name; curl: md5sum's output) and size
-//! are checked.
+//! `xargs`. Reported: the median wall time of the interleaved runs, as MiB/s; the median CPU
+//! seconds per GiB (user + system of the client's processes: a busy machine disturbs it less than
+//! wall time); and the peak RSS, which GNU time gives for the largest single process: ureq's whole
+//! client (P downloads in one process), one curl (there are P at a time). Files go to a temporary
+//! directory, removed after each run; every file's MD5 (ureq: its name; curl: md5sum's output)
+//! and size are checked.
 
 use std::{
     env, fs,
