@@ -319,7 +319,9 @@ fn client(args: &[String]) -> Result<(), String> {
     let dir = PathBuf::from(dir);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_connect(Some(Duration::from_secs(5)))
-        .timeout_recv_response(Some(Duration::from_secs(30)))
+        // Exercise 5's reference agent: connect and per-read timeouts, statuses as values.
+        .timeout_per_read(Some(Duration::from_secs(30)))
+        .http_status_as_error(false)
         .build()
         .new_agent();
     let pool = ThreadPoolExecutor::new(p);
@@ -341,6 +343,9 @@ fn client(args: &[String]) -> Result<(), String> {
 fn download(agent: &ureq::Agent, url: &str, dir: &Path, hash: bool) -> Result<PathBuf, String> {
     let name = url.rsplit('/').next().unwrap_or("download");
     let response = agent.get(url).call().map_err(|e| format!("{url}: {e}"))?;
+    if response.status() != 200 {
+        return Err(format!("{url}: status {}", response.status()));
+    }
     let mut reader = response.into_body().into_reader();
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
     let mut hasher = Md5::new();
