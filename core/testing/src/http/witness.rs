@@ -92,7 +92,10 @@ impl Stats {
     pub fn total(&self) -> usize {
         lock(&self.inner).log.len()
     }
-    /// Requests being handled now: from their head read to the end of their response.
+    /// Requests being handled now: from their head read until just before the last byte of their
+    /// response is written (so a client that read a whole response never finds it still in
+    /// flight), or until the response breaks off. A client that drops a response unread keeps it
+    /// in flight until the server's next write fails.
     pub fn in_flight(&self) -> usize {
         lock(&self.inner).in_flight
     }
