@@ -15,7 +15,9 @@
 //! - **Order is checked with an adversarial executor**:
 //!   [`concurrent::testing::AdversarialExecutor`] completes tasks in reverse or shuffled order.
 //! - **Network code is tested on loopback only**: with the feature `dns`, the module `dns` runs a
-//!   real DNS server inside the test process, with failure modes, a concurrency gate and counters.
+//!   real DNS server inside the test process, with failure modes, a concurrency gate and counters;
+//!   with the feature `http`, the module `http` an HTTP server with routes, faults (slow, flaky,
+//!   dropped connections), `Range` support, a gate and a request log.
 //!
 //! ```
 //! use course_testing::{expect_err, memory};
@@ -35,6 +37,8 @@ extern crate self as course_testing;
 
 #[cfg(feature = "dns")]
 pub mod dns;
+#[cfg(feature = "http")]
+pub mod http;
 mod lesson;
 pub mod memory;
 mod own_process;
