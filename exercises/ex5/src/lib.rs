@@ -231,10 +231,14 @@ pub fn check_url(url: &str) -> Result<(), Failure> {
 /// Step 4. Downloads `url` into `dir` with [`store`] under [`safe_name`], retrying transient
 /// failures by `policy` (waits through `sleeper`). A bad URL fails at once, without a request,
 /// with one attempt. A status other than 2xx is a [`Failure::Status`] with its `Retry-After`;
-/// a body that breaks off is [`Failure::Interrupted`] (or [`Failure::Timeout`]).
+/// a body that breaks off is [`Failure::Interrupted`] (or [`Failure::Timeout`]); a refused
+/// connection is [`Failure::Connect`] (ureq reports it as an `Error::Io` of kind
+/// `ConnectionRefused`). The read timeout comes back as `Error::Timeout` before the headers, and
+/// as an `io::Error` of kind `TimedOut` from the body's reader.
 ///
-/// Everything happens in a `tracing` span named `download` with the URL, so every event says
-/// which download it belongs to: `started`, the retries' events, `saved as ...`.
+/// Everything happens in a `tracing` span named `download` with the URL
+/// (`tracing::info_span!("download", url)`), so every event says which download it belongs to:
+/// `started`, the retries' events, `saved as <path>` (log it in [`store`]).
 pub fn download(
     agent: &ureq::Agent,
     url: &str,

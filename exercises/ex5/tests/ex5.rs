@@ -10,3 +10,7 @@ mod step1_queue;
 mod step2_retry;
 #[path = "cases/step3_store.rs"]
 mod step3_store;
+#[path = "cases/step4_download.rs"]
+mod step4_download;
+#[path = "cases/step5_scheduler.rs"]
+mod step5_scheduler;

@@ -405,9 +405,13 @@ fn classify(error: ureq::Error) -> Failure {
     }
 }
 
-/// A failed read of the body: a timeout, or a broken connection.
+/// A failed connect or read: no connection, a timeout, or a broken connection.
 fn classify_io(error: io::Error) -> Failure {
     match error.kind() {
+        io::ErrorKind::ConnectionRefused
+        | io::ErrorKind::HostUnreachable
+        | io::ErrorKind::NetworkUnreachable
+        | io::ErrorKind::AddrNotAvailable => Failure::Connect(error.to_string()),
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Failure::Timeout(error.to_string()),
         _ => Failure::Interrupted(error.to_string()),
     }

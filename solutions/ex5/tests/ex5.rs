@@ -12,3 +12,7 @@ mod step1_queue;
 mod step2_retry;
 #[path = "../../../exercises/ex5/tests/cases/step3_store.rs"]
 mod step3_store;
+#[path = "../../../exercises/ex5/tests/cases/step4_download.rs"]
+mod step4_download;
+#[path = "../../../exercises/ex5/tests/cases/step5_scheduler.rs"]
+mod step5_scheduler;

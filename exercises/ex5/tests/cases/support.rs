@@ -35,3 +35,24 @@ pub fn md5_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// A retry policy with millisecond waits: tests record the waits, they never sleep them.
+pub fn quick_policy() -> ex5::RetryPolicy {
+    ex5::RetryPolicy {
+        max_retries: 3,
+        base_delay: std::time::Duration::from_millis(100),
+        max_delay: std::time::Duration::from_secs(5),
+    }
+}
+
+/// Starts the test's HTTP server on loopback.
+pub fn start(builder: course_testing::http::HttpServerBuilder) -> course_testing::http::HttpServer {
+    builder
+        .start()
+        .unwrap_or_else(|e| panic!("the test HTTP server did not start: {e}"))
+}
+
+/// The outcomes of a report's attempts, for messages and comparisons.
+pub fn outcomes(report: &ex5::DownloadReport) -> Vec<Result<(), ex5::Failure>> {
+    report.attempts.iter().map(|a| a.outcome.clone()).collect()
+}
