@@ -330,6 +330,18 @@ pub fn store(mut source: impl Read, dir: &Path, name: &str) -> Result<Stored, St
         temp.write_all(&buffer[..read]).map_err(StoreError::Write)?;
         size += read as u64;
     }
+    finish(temp, hasher, size, dir, name)
+}
+
+/// Renames a complete temporary file to `<md5>-<name>` in `dir` (or drops it if that file is
+/// already there).
+fn finish(
+    temp: tempfile::NamedTempFile,
+    hasher: Md5,
+    size: u64,
+    dir: &Path,
+    name: &str,
+) -> Result<Stored, StoreError> {
     temp.as_file().sync_all().map_err(StoreError::Write)?;
     let md5 = hex(&hasher.finalize());
     let path = dir.join(format!("{md5}-{name}"));
@@ -471,6 +483,157 @@ pub fn download(
             (Err(failure), vec![attempt])
         }
         Ok(()) => retry(policy, sleeper, |_| attempt_once(agent, url, dir)),
+    };
+    DownloadReport {
+        url: url.to_owned(),
+        attempts,
+        result,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Going further: resuming a download cut off halfway (HTTP Range and If-Range)
+// ---------------------------------------------------------------------------------------------
+
+/// What a resumable download has received so far: the temporary file, the hash of its bytes,
+/// their count, and the `ETag` of the response they came from.
+struct Partial {
+    temp: tempfile::NamedTempFile,
+    hasher: Md5,
+    len: u64,
+    etag: Option<String>,
+}
+
+impl Partial {
+    fn new(dir: &Path) -> Result<Self, Failure> {
+        Ok(Self {
+            temp: tempfile::Builder::new()
+                .prefix(".part-")
+                .tempfile_in(dir)
+                .map_err(|e| Failure::Storage(e.to_string()))?,
+            hasher: Md5::new(),
+            len: 0,
+            etag: None,
+        })
+    }
+
+    /// Forgets what was received: the server sent the whole (maybe changed) file again.
+    fn restart(&mut self, etag: Option<String>) -> Result<(), Failure> {
+        let file = self.temp.as_file_mut();
+        file.set_len(0)
+            .and_then(|()| io::Seek::rewind(file))
+            .map_err(|e| Failure::Storage(e.to_string()))?;
+        self.hasher = Md5::new();
+        self.len = 0;
+        self.etag = etag;
+        Ok(())
+    }
+
+    /// Appends `source` to the file and the hash; the bytes received before an error are kept.
+    fn append(&mut self, source: &mut impl Read) -> Result<(), Failure> {
+        let mut buffer = vec![0; 64 * 1024];
+        loop {
+            let read = match source.read(&mut buffer) {
+                Ok(0) => return Ok(()),
+                Ok(read) => read,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(classify_io(e)),
+            };
+            self.temp
+                .write_all(&buffer[..read])
+                .map_err(|e| Failure::Storage(e.to_string()))?;
+            self.hasher.update(&buffer[..read]);
+            self.len += read as u64;
+        }
+    }
+}
+
+/// One attempt of a resumable download: asks for the rest (`Range` from what `partial` holds,
+/// `If-Range` on its `ETag`) and appends it, or starts over on a whole `200` response.
+fn resume_once(agent: &ureq::Agent, url: &str, partial: &mut Partial) -> Result<(), Failure> {
+    let mut request = agent.get(url);
+    if let (true, Some(etag)) = (partial.len > 0, &partial.etag) {
+        request = request
+            .header("Range", format!("bytes={}-", partial.len))
+            .header("If-Range", etag);
+    }
+    let response = request.call().map_err(classify)?;
+    let status = response.status().as_u16();
+    let resumes = format!("bytes {}-", partial.len);
+    let content_range = response
+        .headers()
+        .get("content-range")
+        .and_then(|v| v.to_str().ok());
+    match status {
+        206 if partial.len > 0 && content_range.is_some_and(|r| r.starts_with(&resumes)) => {
+            tracing::info!(from = partial.len, "resuming after {} bytes", partial.len);
+        }
+        206 => {
+            // A range other than the one asked for: start over on the next attempt.
+            partial.restart(None)?;
+            return Err(Failure::Interrupted(format!(
+                "asked for {resumes}..., got {}",
+                content_range.unwrap_or("no Content-Range")
+            )));
+        }
+        200..300 => {
+            // A whole body: the first attempt, a server without Range, or a file that changed
+            // (its ETag no longer matches If-Range). What was kept no longer counts.
+            let etag = response
+                .headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            partial.restart(etag)?;
+        }
+        _ => {
+            return Err(Failure::Status {
+                status,
+                retry_after: retry_after(&response),
+            });
+        }
+    }
+    partial.append(&mut response.into_body().into_reader())
+}
+
+/// Going further. Like [`download`], but an attempt whose connection breaks halfway keeps what it
+/// received: the next attempt asks only for the rest, with `Range: bytes=N-` and `If-Range:
+/// <ETag>`. A server that answers `206 Partial Content` sends the rest; one whose file changed
+/// (another ETag) or that ignores ranges sends the whole file with `200`, and the download starts
+/// over. The MD5 is kept across attempts, so the file is still read once; nothing is left behind
+/// if the download finally fails.
+pub fn download_resumable(
+    agent: &ureq::Agent,
+    url: &str,
+    dir: &Path,
+    policy: &RetryPolicy,
+    sleeper: &dyn Sleeper,
+) -> DownloadReport {
+    let span = tracing::info_span!("download", url);
+    let _entered = span.enter();
+    tracing::info!("started");
+    let outcome = check_url(url).and_then(|()| Partial::new(dir));
+    let (result, attempts) = match outcome {
+        Err(failure) => {
+            let attempt = Attempt {
+                number: 1,
+                outcome: Err(failure.clone()),
+                waited: None,
+            };
+            (Err(failure), vec![attempt])
+        }
+        Ok(mut partial) => {
+            let (outcome, attempts) =
+                retry(policy, sleeper, |_| resume_once(agent, url, &mut partial));
+            let result = outcome.and_then(|()| {
+                let Partial {
+                    temp, hasher, len, ..
+                } = partial;
+                finish(temp, hasher, len, dir, &safe_name(url))
+                    .map_err(|e| Failure::Storage(e.to_string()))
+            });
+            (result, attempts)
+        }
     };
     DownloadReport {
         url: url.to_owned(),
