@@ -202,7 +202,7 @@ pub fn check_destination(dir: &Path) -> Result<(), DestinationError> {
 /// file of that name is already there (same content, same name), the new copy is dropped and
 /// `already_present` is true. On any error the temporary file is removed: no partial file is ever
 /// left. A failed read is [`StoreError::Read`], a failed create, write or rename
-/// [`StoreError::Write`].
+/// [`StoreError::Write`]. Log `saved as <path>` with `tracing::info!` when the file is in place.
 pub fn store(source: impl Read, dir: &Path, name: &str) -> Result<Stored, StoreError> {
     let _ = source;
     todo!(
