@@ -69,7 +69,9 @@ fn wait_until_held(gate: &Gate) {
 }
 
 // ANCHOR: priority
-#[course_testing::test(hint = "a task that waits for something only a later task does?")]
+#[course_testing::test(
+    hint = "enqueue blocked on the queue's lock while a running download holds it? Pop, unlock, then download"
+)]
 fn the_most_urgent_waiting_download_starts_next() {
     let gate = Gate::manual();
     let server = held_server(&gate, &["/low", "/high-1", "/medium", "/high-2"]);
@@ -145,7 +147,9 @@ fn five_downloads_run_at_once_by_default() {
     );
 }
 
-#[course_testing::test]
+#[course_testing::test(
+    hint = "enqueue blocked on the queue's lock while a running download holds it? Pop, unlock, then download"
+)]
 fn a_waiting_download_can_be_cancelled() {
     let gate = Gate::manual();
     let server = held_server(&gate, &["/kept", "/dropped"]);
@@ -177,7 +181,9 @@ fn a_waiting_download_can_be_cancelled() {
     );
 }
 
-#[course_testing::test(hint = "shutdown(CancelPending) waiting for the queue to drain?")]
+#[course_testing::test(
+    hint = "shutdown(CancelPending) waiting for the running download before cancelling the others, or a lock held during a download?"
+)]
 fn shutdown_can_cancel_what_waits() {
     let gate = Gate::manual();
     let server = held_server(&gate, &["/one", "/two", "/three"]);
