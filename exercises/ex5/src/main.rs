@@ -1,0 +1,475 @@
+// The exercise 5 demo: `cargo run -p ex5 --release` downloads a sample set of files offline, from
+// an HTTP server of its own on 127.0.0.1 (some slow, one flaky, one rate-limited, one cut halfway
+// once, one missing, one bad URL), with your `Downloader`: a line per download that follows its
+// events, then a table (url, priority, attempts, size, time, file).
+//   -- FILE          download the `PRIORITY URL` lines of FILE instead of the sample
+//   --out DIR        save there (it must exist) [default: a new folder in the system's temp folder]
+//   --workers N      downloads at once (5)    --retries N   retries of a transient failure (3)
+//   --log FILE       also write every event as one JSON object per line to FILE
+// The library only emits `tracing` events; this program decides where they go: a layer of its own
+// drives the progress lines, stderr gets the warnings, --log gets everything as JSON.
+// (Plain comments, not `//!`: the solution package includes this very file.)
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use course_testing::http::{Fault, HttpServer, Route};
+use ex5::{DownloadReport, Downloader, DownloaderConfig, Priority, RetryPolicy, parse_url_list};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::Layer;
+use tracing_subscriber::filter::{LevelFilter, filter_fn};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+
+#[derive(Debug, Parser)]
+#[command(about = "Download a list of URLs with your exercise 5 code, the most urgent first")]
+struct Args {
+    /// A list of `PRIORITY URL` lines [default: the sample files, from the demo's own server].
+    file: Option<PathBuf>,
+    /// The folder to save into; it must exist [default: a new folder in the temp folder].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Downloads at the same time.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
+    workers: u16,
+    /// Retries of a transient failure (a download makes at most 1 + N attempts).
+    #[arg(long, default_value_t = 3)]
+    retries: u32,
+    /// Also write every event, as JSON lines, to this file.
+    #[arg(long)]
+    log: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    match run(Args::parse()) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The sample: path, priority, route. Sizes and rates make a few seconds of visible progress.
+fn sample_routes() -> Vec<(&'static str, Priority, Route)> {
+    const MIB: u64 = 1 << 20;
+    vec![
+        (
+            "/data/archive.tar.gz",
+            Priority::Low,
+            Route::generated(1, 6 * MIB).rate(3 * MIB),
+        ),
+        (
+            "/docs/guide.pdf",
+            Priority::High,
+            Route::generated(2, 3 * MIB).rate(2 * MIB),
+        ),
+        (
+            "/images/photo-1.jpg",
+            Priority::Medium,
+            Route::generated(3, 2 * MIB).rate(MIB),
+        ),
+        (
+            "/images/photo-2.jpg",
+            Priority::Medium,
+            Route::generated(4, 2 * MIB).rate(MIB),
+        ),
+        (
+            "/data/flaky.csv",
+            Priority::High,
+            Route::flaky(2, 503, "id,value\n1,42\n"),
+        ),
+        (
+            "/api/busy.json",
+            Priority::Medium,
+            Route::ok("{\"busy\": false}\n").failing_first(1, Fault::RetryAfter(1)),
+        ),
+        (
+            "/data/cut-once.bin",
+            Priority::Low,
+            Route::generated(5, MIB)
+                .rate(MIB)
+                .failing_first(1, Fault::DropAfter(MIB / 2)),
+        ),
+        ("/data/missing.txt", Priority::Low, Route::status(404)),
+        (
+            "/docs/guide-copy/guide.pdf",
+            Priority::Low,
+            Route::generated(2, 3 * MIB).rate(4 * MIB),
+        ),
+    ]
+}
+
+fn run(args: Args) -> Result<ExitCode, String> {
+    // The offline sample's server lives until the end of `run`.
+    let mut server = None;
+    let entries: Vec<(Priority, String)> = match &args.file {
+        Some(path) => read_list(path)?,
+        None => {
+            let routes = sample_routes();
+            let started = routes
+                .iter()
+                .fold(HttpServer::builder(), |b, (path, _, route)| {
+                    b.route(path, route.clone())
+                })
+                .start()
+                .map_err(|e| format!("cannot start the demo's HTTP server: {e}"))?;
+            let mut entries: Vec<_> = routes
+                .iter()
+                .map(|(path, priority, _)| (*priority, started.url(path)))
+                .collect();
+            entries.push((Priority::Low, "ftp://127.0.0.1/not-http.txt".to_owned()));
+            server = Some(started);
+            entries
+        }
+    };
+    let out = match args.out {
+        Some(dir) => dir,
+        None => tempfile::Builder::new()
+            .prefix("ex5-downloads-")
+            .tempdir()
+            .map(|dir| dir.keep())
+            .map_err(|e| format!("cannot make a folder in the temp folder: {e}"))?,
+    };
+
+    let progress = Progress::new();
+    install_subscribers(&progress, args.log.as_deref())?;
+
+    let config = DownloaderConfig {
+        workers: usize::from(args.workers),
+        policy: RetryPolicy {
+            max_retries: args.retries,
+            ..RetryPolicy::default()
+        },
+        ..DownloaderConfig::new(&out)
+    };
+    let downloader = Downloader::new(config).map_err(|e| e.to_string())?;
+    println!(
+        "Downloading {} with {} into {}{}\n",
+        counted(entries.len(), "URL"),
+        counted(args.workers, "worker"),
+        out.display(),
+        if server.is_some() {
+            " (offline sample, from a server on 127.0.0.1)"
+        } else {
+            ""
+        }
+    );
+
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    for (priority, url) in entries {
+        progress.add(&url, priority);
+        let finished = Arc::new(Mutex::new(None));
+        let future = downloader
+            .enqueue(priority, url.clone())
+            .map_err(|e| format!("the downloader refused {url}: {e}"))?;
+        let stamp = Arc::clone(&finished);
+        future.add_done_callback(move |_| *lock(&stamp) = Some(Instant::now()));
+        rows.push((priority, url, future, finished));
+    }
+    let mut table = Vec::new();
+    for (priority, url, future, finished) in rows {
+        let outcome = future.result();
+        let took = progress.elapsed(&url, *lock(&finished));
+        progress.finish(&url, &outcome);
+        table.push((priority, url, outcome, took));
+    }
+    downloader.shutdown(ex5::Shutdown::Drain);
+    progress.clear();
+    print_table(&table, &out);
+    println!(
+        "\n{} in {:.2?}",
+        counted(table.len(), "download"),
+        started.elapsed()
+    );
+    let failed = table
+        .iter()
+        .filter(|(_, _, o, _)| !matches!(o, Ok(r) if r.result.is_ok()))
+        .count();
+    if failed > 0 {
+        println!(
+            "{} did not succeed (see the file column)",
+            counted(failed, "download")
+        );
+    }
+    drop(server);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The entries of a list file; bad lines are reported and skipped.
+fn read_list(path: &Path) -> Result<Vec<(Priority, String)>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut entries = Vec::new();
+    for entry in parse_url_list(&text) {
+        match entry {
+            Ok(entry) => entries.push((entry.priority, entry.url)),
+            Err(error) => eprintln!("{}: skipped {error}", path.display()),
+        }
+    }
+    Ok(entries)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn counted(count: impl std::fmt::Display, noun: &str) -> String {
+    match count.to_string() {
+        one if one == "1" => format!("1 {noun}"),
+        count => format!("{count} {noun}s"),
+    }
+}
+
+/// Each download's progress line, and when its `started` event came.
+type Bars = HashMap<String, (ProgressBar, Option<Instant>)>;
+
+/// A line per download, moved by the library's events.
+#[derive(Clone)]
+struct Progress {
+    multi: MultiProgress,
+    bars: Arc<Mutex<Bars>>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        let multi = MultiProgress::new();
+        if !console_is_terminal() {
+            multi.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        Self {
+            multi,
+            bars: Arc::default(),
+        }
+    }
+
+    fn add(&self, url: &str, priority: Priority) {
+        let bar = self.multi.add(ProgressBar::new_spinner());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix:<7} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_prefix(priority.to_string());
+        bar.set_message(format!("{url}: queued"));
+        lock(&self.bars).insert(url.to_owned(), (bar, None));
+    }
+
+    /// What the library said about `url` (an event inside its `download` span, or with its url).
+    fn event(&self, url: &str, message: &str) {
+        if let Some((bar, started)) = lock(&self.bars).get_mut(url) {
+            if started.is_none() && message.contains("started") {
+                *started = Some(Instant::now());
+                bar.enable_steady_tick(Duration::from_millis(120));
+            }
+            bar.set_message(format!("{url}: {message}"));
+        }
+    }
+
+    /// From the `started` event to the end (or `None` if no `started` event came).
+    fn elapsed(&self, url: &str, finished: Option<Instant>) -> Option<Duration> {
+        let started = lock(&self.bars).get(url).and_then(|(_, s)| *s)?;
+        Some(
+            finished
+                .unwrap_or_else(Instant::now)
+                .saturating_duration_since(started),
+        )
+    }
+
+    fn finish(&self, url: &str, outcome: &Result<DownloadReport, concurrent::Error>) {
+        if let Some((bar, _)) = lock(&self.bars).get(url) {
+            let status = match outcome {
+                Ok(DownloadReport {
+                    result: Ok(stored), ..
+                }) => format!("saved, {}", size(stored.size)),
+                Ok(DownloadReport {
+                    result: Err(failure),
+                    ..
+                }) => format!("failed: {failure}"),
+                Err(error) => format!("{error}"),
+            };
+            bar.finish_with_message(format!("{url}: {status}"));
+        }
+    }
+
+    fn clear(&self) {
+        let _ = self.multi.clear();
+    }
+}
+
+fn console_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal()
+}
+
+/// The `tracing` layer behind the progress lines: it remembers each `download` span's URL and
+/// hands every event, with the URL of its span (or its own `url` field), to [`Progress`].
+struct ProgressLayer(Progress);
+
+#[derive(Default)]
+struct Fields {
+    url: Option<String>,
+    message: Option<String>,
+}
+
+impl Visit for Fields {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        match field.name() {
+            "url" => self.url = Some(value.to_owned()),
+            "message" => self.message = Some(value.to_owned()),
+            _ => {}
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let mut text = String::new();
+        let _ = write!(text, "{value:?}");
+        match field.name() {
+            "url" => self.url = Some(text.trim_matches('"').to_owned()),
+            "message" => self.message = Some(text),
+            _ => {}
+        }
+    }
+}
+
+/// A span's URL, kept in its extensions.
+struct SpanUrl(String);
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for ProgressLayer {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        attrs.record(&mut fields);
+        if let (Some(url), Some(span)) = (fields.url, ctx.span(id)) {
+            span.extensions_mut().insert(SpanUrl(url));
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let from_span = || {
+            ctx.event_scope(event)?
+                .find_map(|span| span.extensions().get::<SpanUrl>().map(|u| u.0.clone()))
+        };
+        if let (Some(url), Some(message)) = (fields.url.or_else(from_span), fields.message) {
+            self.0.event(&url, &message);
+        }
+    }
+}
+
+/// Installs the subscribers: the progress layer, warnings and errors on stderr (above the
+/// progress lines), and every event as JSON in `log` if given. The guard keeps them installed.
+fn install_subscribers(progress: &Progress, log: Option<&Path>) -> Result<(), String> {
+    let multi = progress.multi.clone();
+    let stderr = tracing_subscriber::fmt::layer()
+        .with_writer(move || SuspendedStderr(multi.clone()))
+        .with_target(false)
+        .with_ansi(console_is_terminal())
+        // Spans pass (so each line names its download), events from warnings up.
+        .with_filter(filter_fn(|meta| {
+            meta.is_span() || *meta.level() <= tracing::Level::WARN
+        }));
+    let json = match log {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| format!("cannot create the log {}: {e}", path.display()))?;
+            Some(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .with_writer(Mutex::new(file))
+                    .with_filter(LevelFilter::TRACE),
+            )
+        }
+        None => None,
+    };
+    let subscriber = tracing_subscriber::registry()
+        .with(ProgressLayer(progress.clone()))
+        .with(stderr)
+        .with(json);
+    // Global, not thread-local: the downloads log from the pool's worker threads.
+    tracing::subscriber::set_global_default(subscriber)
+        .map_err(|e| format!("cannot install the log: {e}"))
+}
+
+/// Writes a log line to stderr without tearing the progress lines.
+struct SuspendedStderr(MultiProgress);
+
+impl std::io::Write for SuspendedStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.suspend(|| std::io::stderr().write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+type Row = (
+    Priority,
+    String,
+    Result<DownloadReport, concurrent::Error>,
+    Option<Duration>,
+);
+
+fn print_table(rows: &[Row], out: &Path) {
+    let width = rows
+        .iter()
+        .map(|(_, url, ..)| url.len())
+        .max()
+        .unwrap_or(3)
+        .max(3);
+    println!(
+        "{:<width$}  {:<8} {:>8} {:>10} {:>8}  file (in {})",
+        "url",
+        "priority",
+        "attempts",
+        "size",
+        "time",
+        out.display()
+    );
+    for (priority, url, outcome, took) in rows {
+        let took = took.map_or_else(|| "-".to_owned(), |d| format!("{:.2}s", d.as_secs_f64()));
+        let (attempts, size_text, file) = match outcome {
+            Ok(report) => {
+                let (size_text, file) = match &report.result {
+                    Ok(stored) => (
+                        size(stored.size),
+                        stored
+                            .path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                            + if stored.already_present {
+                                " (already there)"
+                            } else {
+                                ""
+                            },
+                    ),
+                    Err(failure) => ("-".to_owned(), format!("failed: {failure}")),
+                };
+                (report.attempts.len().to_string(), size_text, file)
+            }
+            Err(error) => ("-".to_owned(), "-".to_owned(), error.to_string()),
+        };
+        println!(
+            "{url:<width$}  {:<8} {attempts:>8} {size_text:>10} {took:>8}  {file}",
+            priority.to_string()
+        );
+    }
+}

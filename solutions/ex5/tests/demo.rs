@@ -1,0 +1,192 @@
+//! The exercise 5 demo (`src/main.rs` of the exercise, included by this package's binary), run on
+//! the reference solution as a child process: offline it downloads the sample from its own
+//! loopback server and prints the table; with a list file it reads `PRIORITY URL` lines, skipping
+//! blanks, comments and bad lines; a destination folder that does not exist is a clear error.
+
+use std::io::Read;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// A demo run here takes a few seconds; a run still going after this is a hang.
+const LIMIT: Duration = Duration::from_secs(60);
+
+struct Run {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn assert_succeeded(&self) {
+        assert!(
+            self.status.success(),
+            "the demo failed ({}):\n{}{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+    }
+}
+
+/// Runs the demo with `args` and returns what it printed; kills it and fails after [`LIMIT`].
+fn demo(args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ex5-solution"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("could not start the demo: {error}"));
+    let readers = [
+        child.stdout.take().map(drain),
+        child.stderr.take().map(drain),
+    ];
+    let give_up = Instant::now() + LIMIT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < give_up => std::thread::sleep(Duration::from_millis(20)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "the demo with {args:?} did not finish within {LIMIT:?}: did a download hang?"
+                );
+            }
+            Err(error) => panic!("could not wait for the demo: {error}"),
+        }
+    };
+    let [stdout, stderr] = readers.map(|reader| {
+        reader
+            .map(|reader| reader.join().unwrap_or_default())
+            .unwrap_or_default()
+    });
+    Run {
+        status,
+        stdout,
+        stderr,
+    }
+}
+
+/// Reads a pipe to its end on its own thread, so a full pipe never blocks the child.
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.read_to_string(&mut text);
+        text
+    })
+}
+
+/// The row of the table for the URL that ends with `path`.
+fn row<'a>(run: &'a Run, path: &str) -> &'a str {
+    run.stdout
+        .lines()
+        .find(|line| {
+            line.split_whitespace()
+                .next()
+                .is_some_and(|url| url.ends_with(path))
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "expected a row for {path}; the demo printed:\n{}",
+                run.stdout
+            )
+        })
+}
+
+#[test]
+fn downloads_the_offline_sample_and_prints_the_table() {
+    let out = tempfile::tempdir().unwrap_or_else(|e| panic!("test setup: {e}"));
+    let out_arg = out.path().to_string_lossy().into_owned();
+    let run = demo(&["--out", &out_arg, "--workers", "3"]);
+    run.assert_succeeded();
+    for (path, words) in [
+        ("/data/flaky.csv", &["high", " 3 ", "-flaky.csv"][..]),
+        ("/api/busy.json", &[" 2 ", "-busy.json"]),
+        ("/data/cut-once.bin", &[" 2 ", "1.0 MiB", "-cut-once.bin"]),
+        ("/data/missing.txt", &["failed: HTTP 404"]),
+        ("/docs/guide-copy/guide.pdf", &["(already there)"]),
+        ("ftp://127.0.0.1/not-http.txt", &["failed: bad URL"]),
+    ] {
+        let line = row(&run, path);
+        for word in words {
+            assert!(
+                line.contains(word),
+                "expected `{word}` in the row of {path}, got: {line}"
+            );
+        }
+    }
+    let files = std::fs::read_dir(out.path())
+        .map(Iterator::count)
+        .unwrap_or_default();
+    assert_eq!(
+        files, 7,
+        "7 distinct files expected in --out (the copy is stored once)"
+    );
+    assert!(
+        run.stderr.contains("retrying in") && run.stderr.contains("download{"),
+        "expected the warnings on stderr, inside their download span; got:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn reads_a_list_file_with_comments_and_bad_lines() {
+    use course_testing::http::{HttpServer, Route};
+    let server = HttpServer::builder()
+        .route("/a.txt", Route::ok("a"))
+        .route("/b.txt", Route::ok("b"))
+        .start()
+        .unwrap_or_else(|e| panic!("test setup: {e}"));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("test setup: {e}"));
+    let list = dir.path().join("urls.txt");
+    let log = dir.path().join("log.json");
+    std::fs::write(
+        &list,
+        format!(
+            "# two files\n\nlow {}\nurgent http://127.0.0.1/x\n  high {}\n",
+            server.url("/a.txt"),
+            server.url("/b.txt")
+        ),
+    )
+    .unwrap_or_else(|e| panic!("test setup: {e}"));
+    let out = dir.path().to_string_lossy().into_owned();
+    let run = demo(&[
+        &list.to_string_lossy(),
+        "--out",
+        &out,
+        "--log",
+        &log.to_string_lossy(),
+    ]);
+    run.assert_succeeded();
+    assert!(
+        run.stderr.contains("line 4") && run.stderr.contains("urgent"),
+        "expected line 4 (`urgent`) reported as skipped, got:\n{}",
+        run.stderr
+    );
+    assert!(row(&run, "/a.txt").contains("-a.txt") && row(&run, "/b.txt").contains("-b.txt"));
+    let log = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        log.lines().count() >= 4
+            && log.lines().all(|line| line.starts_with('{'))
+            && log.contains("saved as"),
+        "expected --log to hold JSON lines, `saved as` among them, got:\n{log}"
+    );
+}
+
+#[test]
+fn a_missing_destination_is_a_clear_error_at_start() {
+    let run = demo(&["--out", "/nonexistent/ex5-out"]);
+    assert_eq!(
+        run.status.code(),
+        Some(2),
+        "expected exit code 2, got {}; it printed:\n{}{}",
+        run.status,
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("/nonexistent/ex5-out") && run.stderr.contains("does not exist"),
+        "expected the error to name the folder, got:\n{}",
+        run.stderr
+    );
+}
