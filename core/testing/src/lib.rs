@@ -18,6 +18,8 @@
 //!   real DNS server inside the test process, with failure modes, a concurrency gate and counters;
 //!   with the feature `http`, the module `http` an HTTP server with routes, faults (slow, flaky,
 //!   dropped connections), `Range` support, a gate and a request log.
+//! - **A program run as a child process has a deadline too**: [`child::run`] and [`child::spawn`]
+//!   drain its pipes on threads, kill it at its limit and fail with what probably hung.
 //!
 //! ```
 //! use course_testing::{expect_err, memory};
@@ -35,6 +37,7 @@
 // The attribute expands to `::course_testing::...`, which must resolve in this crate's own tests.
 extern crate self as course_testing;
 
+pub mod child;
 #[cfg(feature = "dns")]
 pub mod dns;
 #[cfg(feature = "http")]
