@@ -1,16 +1,26 @@
 //! The exercise 2 demo (`src/main.rs` of the exercise, included by this package's binary), run on
 //! the reference solution as a child process: offline, against its own loopback DNS server.
 
-use std::process::{Command, Output};
+use std::process::Command;
+use std::time::Duration;
 
-/// Runs the demo with `args`; the demo's own DNS server answers at once (`--delay 0-0`) and every
-/// lookup has a 2 s timeout, so a run takes well under the test's deadline.
-fn demo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ex2-solution"))
-        .args(["--delay", "0-0", "--timeout", "2"])
-        .args(args)
-        .output()
-        .unwrap_or_else(|error| panic!("could not start the demo: {error}"))
+use course_testing::child::{self, Run};
+
+/// The demo's own DNS server answers at once (`--delay 0-0`) and every lookup has a 2 s timeout,
+/// so a run takes a few seconds at most; one still going after this is killed, before the tests'
+/// deadline of 30 s, so the message says what hung.
+const LIMIT: Duration = Duration::from_secs(20);
+
+/// Runs the demo with `args` and returns what it printed; kills it and fails after [`LIMIT`].
+fn demo(args: &[&str]) -> Run {
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_ex2-solution"));
+    demo.args(["--delay", "0-0", "--timeout", "2"]).args(args);
+    child::run(
+        "the demo",
+        demo,
+        LIMIT,
+        "did a lookup hang past its timeout?",
+    )
 }
 
 #[course_testing::test(deadline_secs = 30)]
@@ -24,13 +34,8 @@ fn validates_the_sample_offline_and_writes_the_csv() {
         "--csv",
         csv.to_str().expect("a UTF-8 path"),
     ]);
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "the demo failed ({}):\n{stdout}{}",
-        run.status,
-        String::from_utf8_lossy(&run.stderr)
-    );
+    run.assert_succeeded();
+    let stdout = &run.stdout;
     for expected in [
         "104 emails: 86 valid, 14 invalid, 4 unverifiable",
         "  1 worker ",
@@ -51,10 +56,10 @@ fn validates_the_sample_offline_and_writes_the_csv() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-#[course_testing::test]
+#[course_testing::test(deadline_secs = 30)]
 fn a_missing_list_is_an_error_that_names_it() {
     let run = demo(&["/nonexistent/emails.txt"]);
-    let stderr = String::from_utf8_lossy(&run.stderr);
+    let stderr = &run.stderr;
     assert!(!run.status.success(), "a missing list must fail the demo");
     assert!(
         stderr.contains("/nonexistent/emails.txt"),

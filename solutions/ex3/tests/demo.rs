@@ -2,79 +2,25 @@
 //! the reference solution as a child process: it must time the exercise's own parallel functions
 //! on one worker and on all, and refuse a limit whose tables cannot fit before allocating them.
 
-use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use course_testing::child::{self, Run};
 
 /// A demo run here takes well under a second; a run still going after this is a hang or a sieve
 /// that should have been refused.
 const LIMIT: Duration = Duration::from_secs(60);
 
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn assert_succeeded(&self) {
-        assert!(
-            self.status.success(),
-            "the demo failed ({}):\n{}{}",
-            self.status,
-            self.stdout,
-            self.stderr
-        );
-    }
-}
-
 /// Runs the demo with `args` and returns what it printed; kills it and fails after [`LIMIT`].
 fn demo(args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ex3-solution"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("could not start the demo: {error}"));
-    let readers = [
-        child.stdout.take().map(drain),
-        child.stderr.take().map(drain),
-    ];
-    let give_up = Instant::now() + LIMIT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < give_up => std::thread::sleep(Duration::from_millis(20)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "the demo with {args:?} did not finish within {LIMIT:?}: did it start a sieve \
-                     it should have refused, or hang?"
-                );
-            }
-            Err(error) => panic!("could not wait for the demo: {error}"),
-        }
-    };
-    let [stdout, stderr] = readers.map(|reader| {
-        reader
-            .map(|reader| reader.join().unwrap_or_default())
-            .unwrap_or_default()
-    });
-    Run {
-        status,
-        stdout,
-        stderr,
-    }
-}
-
-/// Reads a pipe to its end on its own thread, so a full pipe never blocks the child.
-fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = pipe.read_to_string(&mut text);
-        text
-    })
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_ex3-solution"));
+    demo.args(args);
+    child::run(
+        "the demo",
+        demo,
+        LIMIT,
+        "did it start a sieve it should have refused, or hang?",
+    )
 }
 
 /// The row of the table that starts with `label`, if any.

@@ -3,96 +3,21 @@
 //! status 0, a final report and a complete CSV; `--duration` must end it by itself; a bad interval
 //! must be refused at start.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use crossbeam_channel::Receiver;
+use course_testing::child::{self, Run, Spawned};
 use rustix::process::{Pid, Signal, kill_process};
 
 /// A demo run here takes about a second; one still going after this is a hang.
 const LIMIT: Duration = Duration::from_secs(30);
 
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Starts the demo with `args`; its stdout comes line by line on the receiver.
-fn start(args: &[&str]) -> (Child, Receiver<String>, std::thread::JoinHandle<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ex4-solution"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("could not start the demo: {error}"));
-    let (lines, receiver) = crossbeam_channel::unbounded();
-    let stdout = child.stdout.take().expect("stdout is piped");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    let errors = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    (child, receiver, errors)
-}
-
-/// Collects stdout until a line containing `marker`; fails after [`LIMIT`].
-fn wait_for(lines: &Receiver<String>, marker: &str, seen: &mut String) {
-    let give_up = Instant::now() + LIMIT;
-    loop {
-        match lines.recv_deadline(give_up) {
-            Ok(line) => {
-                seen.push_str(&line);
-                seen.push('\n');
-                if line.contains(marker) {
-                    return;
-                }
-            }
-            Err(_) => panic!("the demo never printed `{marker}`; it printed:\n{seen}"),
-        }
-    }
-}
-
-/// Waits for the demo to exit (killing it after [`LIMIT`]) and gathers what it printed.
-fn finish(
-    mut child: Child,
-    lines: Receiver<String>,
-    errors: std::thread::JoinHandle<String>,
-    mut stdout: String,
-    what: &str,
-) -> Run {
-    let give_up = Instant::now() + LIMIT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < give_up => std::thread::sleep(Duration::from_millis(20)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "the demo did not exit within {LIMIT:?} after {what}; it printed:\n{stdout}"
-                );
-            }
-            Err(error) => panic!("could not wait for the demo: {error}"),
-        }
-    };
-    for line in lines.iter() {
-        stdout.push_str(&line);
-        stdout.push('\n');
-    }
-    Run {
-        status,
-        stdout,
-        stderr: errors.join().unwrap_or_default(),
-    }
+/// Starts the demo with `args`; its stdout comes line by line.
+fn start(args: &[&str]) -> Spawned {
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_ex4-solution"));
+    demo.args(args);
+    child::spawn("the demo", demo)
 }
 
 /// The number after `label` in the line starting with `prefix`, e.g. ("session:", "readings").
@@ -146,7 +71,7 @@ fn assert_complete_csv(path: &Path, rows: u64) {
 fn ends_cleanly_on(signal: Signal, signal_name: &str) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let csv = dir.path().join("samples.csv");
-    let (child, lines, errors) = start(&[
+    let mut demo = start(&[
         "--sample-every",
         "20ms",
         "--report-every",
@@ -154,13 +79,12 @@ fn ends_cleanly_on(signal: Signal, signal_name: &str) {
         "--csv",
         csv.to_str().expect("a UTF-8 path"),
     ]);
-    let mut stdout = String::new();
-    wait_for(&lines, "report 1", &mut stdout);
+    demo.wait_for("report 1", LIMIT);
     // rustix's safe `kill`: no external `kill` program, no `unsafe` (the workspace forbids it).
-    kill_process(Pid::from_child(&child), signal)
+    kill_process(Pid::from_child(demo.child()), signal)
         .unwrap_or_else(|error| panic!("could not send SIG{signal_name} to the demo: {error}"));
     let signal = signal_name;
-    let run = finish(child, lines, errors, stdout, &format!("SIG{signal}"));
+    let run = demo.finish(LIMIT, &format!("did SIG{signal} not end it?"));
     assert!(
         run.status.success(),
         "after SIG{signal} the demo should exit with status 0, got {}:\n{}{}",
@@ -198,7 +122,7 @@ fn sigterm_ends_it_with_a_final_report_and_a_complete_csv() {
 fn duration_ends_it_by_itself_and_draws_the_plot() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let svg = dir.path().join("monitor.svg");
-    let (child, lines, errors) = start(&[
+    let demo = start(&[
         "--sample-every",
         "20ms",
         "--report-every",
@@ -208,14 +132,8 @@ fn duration_ends_it_by_itself_and_draws_the_plot() {
         "--plot",
         svg.to_str().expect("a UTF-8 path"),
     ]);
-    let run = finish(child, lines, errors, String::new(), "its --duration");
-    assert!(
-        run.status.success(),
-        "the demo failed ({}):\n{}{}",
-        run.status,
-        run.stdout,
-        run.stderr
-    );
+    let run = demo.finish(LIMIT, "did its --duration not end it?");
+    run.assert_succeeded();
     assert!(run.stdout.contains("final report"), "{}", run.stdout);
     let plot = std::fs::read_to_string(&svg).expect("the plot was written");
     assert!(
@@ -227,8 +145,8 @@ fn duration_ends_it_by_itself_and_draws_the_plot() {
 
 #[test]
 fn a_zero_interval_is_refused_at_start() {
-    let (child, lines, errors) = start(&["--sample-every", "0s"]);
-    let run = finish(child, lines, errors, String::new(), "a refused start");
+    let demo = start(&["--sample-every", "0s"]);
+    let run = demo.finish(LIMIT, "did it start instead of refusing the interval?");
     assert!(
         !run.status.success()
             && run.stderr.contains("sample_every")

@@ -3,77 +3,19 @@
 //! loopback server and prints the table; with a list file it reads `PRIORITY URL` lines, skipping
 //! blanks, comments and bad lines; a destination folder that does not exist is a clear error.
 
-use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use course_testing::child::{self, Run};
 
 /// A demo run here takes a few seconds; a run still going after this is a hang.
 const LIMIT: Duration = Duration::from_secs(60);
 
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn assert_succeeded(&self) {
-        assert!(
-            self.status.success(),
-            "the demo failed ({}):\n{}{}",
-            self.status,
-            self.stdout,
-            self.stderr
-        );
-    }
-}
-
 /// Runs the demo with `args` and returns what it printed; kills it and fails after [`LIMIT`].
 fn demo(args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ex5-solution"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|error| panic!("could not start the demo: {error}"));
-    let readers = [
-        child.stdout.take().map(drain),
-        child.stderr.take().map(drain),
-    ];
-    let give_up = Instant::now() + LIMIT;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < give_up => std::thread::sleep(Duration::from_millis(20)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "the demo with {args:?} did not finish within {LIMIT:?}: did a download hang?"
-                );
-            }
-            Err(error) => panic!("could not wait for the demo: {error}"),
-        }
-    };
-    let [stdout, stderr] = readers.map(|reader| {
-        reader
-            .map(|reader| reader.join().unwrap_or_default())
-            .unwrap_or_default()
-    });
-    Run {
-        status,
-        stdout,
-        stderr,
-    }
-}
-
-/// Reads a pipe to its end on its own thread, so a full pipe never blocks the child.
-fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = pipe.read_to_string(&mut text);
-        text
-    })
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_ex5-solution"));
+    demo.args(args);
+    child::run("the demo", demo, LIMIT, "did a download hang?")
 }
 
 /// The row of the table for the URL that ends with `path`.
