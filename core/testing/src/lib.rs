@@ -38,6 +38,8 @@
 extern crate self as course_testing;
 
 pub mod child;
+#[cfg(any(feature = "dns", feature = "http"))]
+mod delay;
 #[cfg(feature = "dns")]
 pub mod dns;
 #[cfg(feature = "http")]

@@ -18,6 +18,8 @@ use hickory_server::{
 };
 use tokio::sync::watch;
 
+pub use crate::delay::Delay;
+
 /// What the server does with a query for a name at or under a rule's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Behavior {
@@ -170,32 +172,10 @@ impl Gate {
     }
 }
 
-/// A per-name reply delay, uniformly in `[min, max]` ms, fixed by `seed` and the name (so the same
-/// run gives the same delays whatever order the queries arrive in).
-#[derive(Clone, Copy, Debug)]
-pub struct Delay {
-    /// Another seed gives other delays.
-    pub seed: u64,
-    /// The shortest delay, in milliseconds.
-    pub min_ms: u64,
-    /// The longest delay, in milliseconds (inclusive).
-    pub max_ms: u64,
-}
-
 impl Delay {
     /// The delay of every reply about `name` (case-insensitive, final dot optional).
     pub fn for_name(&self, name: &str) -> Duration {
-        // FNV-1a of the name, mixed with the seed by SplitMix64: no RNG crate needed.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in key_name(name).bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        let mut z = h ^ self.seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        let span = self.max_ms.saturating_sub(self.min_ms) + 1;
-        Duration::from_millis(self.min_ms + z % span)
+        self.for_key(&key_name(name))
     }
 }
 

@@ -6,6 +6,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+pub use crate::delay::Delay;
+
 /// Locks a mutex even if a panicking thread poisoned it: the counters must stay readable.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
@@ -288,32 +290,9 @@ impl Gate {
     }
 }
 
-/// A per-path delay before the response, uniformly in `[min_ms, max_ms]`, fixed by `seed` and the
-/// path (so a run gives the same delays whatever order requests arrive in): for demos and
-/// benchmarks of I/O-bound code, never for synchronisation in tests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Delay {
-    /// Another seed gives other delays.
-    pub seed: u64,
-    /// The shortest delay, in milliseconds.
-    pub min_ms: u64,
-    /// The longest delay, in milliseconds (inclusive).
-    pub max_ms: u64,
-}
-
 impl Delay {
     /// The delay of every response for `path`.
     pub fn for_path(&self, path: &str) -> Duration {
-        // FNV-1a of the path, mixed with the seed by SplitMix64: no RNG crate needed.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in path.bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        let mut z = h ^ self.seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        let span = self.max_ms.saturating_sub(self.min_ms) + 1;
-        Duration::from_millis(self.min_ms + z % span)
+        self.for_key(path)
     }
 }
