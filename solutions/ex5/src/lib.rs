@@ -459,6 +459,16 @@ fn attempt_once(agent: &ureq::Agent, url: &str, dir: &Path) -> Result<Stored, Fa
     })
 }
 
+/// What a download that cannot even start reports: one failed attempt, no retry.
+fn failed_at_once(failure: Failure) -> (Result<Stored, Failure>, Vec<Attempt>) {
+    let attempt = Attempt {
+        number: 1,
+        outcome: Err(failure.clone()),
+        waited: None,
+    };
+    (Err(failure), vec![attempt])
+}
+
 /// Step 4. Downloads `url` into `dir` with [`store`], retrying transient failures by `policy`
 /// (waits through `sleeper`). A bad URL fails at once, without a request. Everything happens in a
 /// `tracing` span named `download` with the URL, so every event of it says which download.
@@ -475,12 +485,7 @@ pub fn download(
     let (result, attempts) = match check_url(url) {
         Err(failure) => {
             tracing::error!(%failure, "bad URL; gave up");
-            let attempt = Attempt {
-                number: 1,
-                outcome: Err(failure.clone()),
-                waited: None,
-            };
-            (Err(failure), vec![attempt])
+            failed_at_once(failure)
         }
         Ok(()) => retry(policy, sleeper, |_| attempt_once(agent, url, dir)),
     };
@@ -614,14 +619,7 @@ pub fn download_resumable(
     tracing::info!("started");
     let outcome = check_url(url).and_then(|()| Partial::new(dir));
     let (result, attempts) = match outcome {
-        Err(failure) => {
-            let attempt = Attempt {
-                number: 1,
-                outcome: Err(failure.clone()),
-                waited: None,
-            };
-            (Err(failure), vec![attempt])
-        }
+        Err(failure) => failed_at_once(failure),
         Ok(mut partial) => {
             let (outcome, attempts) =
                 retry(policy, sleeper, |_| resume_once(agent, url, &mut partial));
