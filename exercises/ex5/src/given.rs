@@ -226,6 +226,89 @@ pub enum StoreError {
     Write(std::io::Error),
 }
 
+/// Step 4. Hears how each download's body comes in, to draw progress bars (the demo's byte bars
+/// are one). It is called on the worker that downloads, between reads: keep it quick.
+pub trait Progress: Send + Sync {
+    /// An attempt at `url` got a 2xx response whose body is about to be read; `total` is its
+    /// `Content-Length`, if it sent one. A retry that gets this far calls it again: its count
+    /// starts over from 0.
+    fn body_started(&self, url: &str, total: Option<u64>);
+    /// `bytes` more bytes of `url`'s body were read (called after each read, not once at the end).
+    fn received(&self, url: &str, bytes: u64);
+}
+
+/// Step 4. No progress to show: what tests and the defaults use.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn body_started(&self, _url: &str, _total: Option<u64>) {}
+    fn received(&self, _url: &str, _bytes: u64) {}
+}
+
+/// Step 4. One call heard by a [`RecordingProgress`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProgressEvent {
+    /// [`Progress::body_started`] was called.
+    BodyStarted {
+        /// The download's URL.
+        url: String,
+        /// The body's length, if the response said.
+        total: Option<u64>,
+    },
+    /// [`Progress::received`] was called.
+    Received {
+        /// The download's URL.
+        url: String,
+        /// How many bytes that read gave.
+        bytes: u64,
+    },
+}
+
+/// Step 4. A [`Progress`] for tests: remembers every call, in order.
+#[derive(Debug, Default)]
+pub struct RecordingProgress {
+    events: Mutex<Vec<ProgressEvent>>,
+}
+
+impl RecordingProgress {
+    /// A recorder that has heard nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every call so far, in order.
+    pub fn events(&self) -> Vec<ProgressEvent> {
+        self.events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn record(&self, event: ProgressEvent) {
+        self.events
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(event);
+    }
+}
+
+impl Progress for RecordingProgress {
+    fn body_started(&self, url: &str, total: Option<u64>) {
+        self.record(ProgressEvent::BodyStarted {
+            url: url.to_owned(),
+            total,
+        });
+    }
+
+    fn received(&self, url: &str, bytes: u64) {
+        self.record(ProgressEvent::Received {
+            url: url.to_owned(),
+            bytes,
+        });
+    }
+}
+
 /// Step 4. What became of one download: every attempt, and the file or the last failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DownloadReport {

@@ -27,9 +27,9 @@ use concurrent::{Future, Promise, ThreadPoolExecutor};
 mod given;
 
 pub use given::{
-    Attempt, DestinationError, DownloadReport, Entry, Failure, LineError, ParsePriorityError,
-    Priority, RecordingSleeper, Shutdown, Sleeper, StoreError, Stored, ThreadSleeper, Ticket,
-    random_unit,
+    Attempt, DestinationError, DownloadReport, Entry, Failure, LineError, NoProgress,
+    ParsePriorityError, Priority, Progress, ProgressEvent, RecordingProgress, RecordingSleeper,
+    Shutdown, Sleeper, StoreError, Stored, ThreadSleeper, Ticket, random_unit,
 };
 pub use ureq;
 
@@ -236,6 +236,12 @@ pub fn check_url(url: &str) -> Result<(), Failure> {
 /// `ConnectionRefused`). The read timeout comes back as `Error::Timeout` before the headers, and
 /// as an `io::Error` of kind `TimedOut` from the body's reader.
 ///
+/// Tell `progress` how the body comes in: `body_started` when an attempt gets a 2xx response
+/// (with its `Content-Length`, if any), then `received` after every read, as the bytes arrive,
+/// not once at the end. [`store`] takes any `Read`: wrap the body's reader in a small reader of
+/// your own that passes each read through and reports its length (an adapter), and `store` stays
+/// as it is.
+///
 /// Everything happens in a `tracing` span named `download` with the URL
 /// (`tracing::info_span!("download", url)`), so every event says which download it belongs to:
 /// `started`, the retries' events, `saved as <path>` (log it in [`store`]).
@@ -245,8 +251,9 @@ pub fn download(
     dir: &Path,
     policy: &RetryPolicy,
     sleeper: &dyn Sleeper,
+    progress: &dyn Progress,
 ) -> DownloadReport {
-    let _ = (agent, sleeper);
+    let _ = (agent, sleeper, progress);
     todo!(
         "step 4: download {url:?} into {} with retries ({policy:?})",
         dir.display()
@@ -272,6 +279,8 @@ pub struct DownloaderConfig {
     pub read_timeout: Duration,
     /// What waits between retries ([`ThreadSleeper`] by default).
     pub sleeper: Arc<dyn Sleeper>,
+    /// What hears the bodies come in ([`NoProgress`] by default; the demo draws byte bars).
+    pub progress: Arc<dyn Progress>,
 }
 
 impl std::fmt::Debug for DownloaderConfig {
@@ -296,6 +305,7 @@ impl DownloaderConfig {
             connect_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(10),
             sleeper: Arc::new(ThreadSleeper),
+            progress: Arc::new(NoProgress),
         }
     }
 }

@@ -1,13 +1,15 @@
 // The exercise 5 demo: `cargo run -p ex5 --release` downloads a sample set of files offline, from
 // an HTTP server of its own on 127.0.0.1 (some slow, one flaky, one rate-limited, one cut halfway
 // once, one missing, one bad URL), with your `Downloader`: a line per download that follows its
-// events, then a table (url, priority, attempts, size, time, file).
+// events, a byte bar while its body comes in (your `Progress` calls), then a table (url,
+// priority, attempts, size, time, file).
 //   -- FILE          download the `PRIORITY URL` lines of FILE instead of the sample
 //   --out DIR        save there (it must exist) [default: a new folder in the system's temp folder]
 //   --workers N      downloads at once (5)    --retries N   retries of a transient failure (3)
 //   --log FILE       also write every event as one JSON object per line to FILE
 // The library only emits `tracing` events; this program decides where they go: a layer of its own
-// drives the progress lines, stderr gets the warnings, --log gets everything as JSON.
+// drives the progress lines, stderr gets the warnings, --log gets everything as JSON. The bytes
+// come through `DownloaderConfig::progress`, which the board implements.
 // (Plain comments, not `//!`: the solution package includes this very file.)
 
 use std::collections::HashMap;
@@ -140,7 +142,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
             .map_err(|e| format!("cannot make a folder in the temp folder: {e}"))?,
     };
 
-    let progress = Progress::new();
+    let progress = Board::new();
     install_subscribers(&progress, args.log.as_deref())?;
 
     let config = DownloaderConfig {
@@ -149,6 +151,7 @@ fn run(args: Args) -> Result<ExitCode, String> {
             max_retries: args.retries,
             ..RetryPolicy::default()
         },
+        progress: Arc::new(progress.clone()),
         ..DownloaderConfig::new(&out)
     };
     let downloader = Downloader::new(config).map_err(|e| e.to_string())?;
@@ -233,14 +236,33 @@ fn counted(count: impl std::fmt::Display, noun: &str) -> String {
 /// Each download's progress line, and when its `started` event came.
 type Bars = HashMap<String, (ProgressBar, Option<Instant>)>;
 
-/// A line per download, moved by the library's events.
+/// A line per download: a spinner moved by the library's events while it waits or retries, a
+/// byte bar while its body comes in.
 #[derive(Clone)]
-struct Progress {
+struct Board {
     multi: MultiProgress,
     bars: Arc<Mutex<Bars>>,
 }
 
-impl Progress {
+/// The line of a download without a body yet: queued, started, waiting to retry.
+fn spinner_style() -> ProgressStyle {
+    ProgressStyle::with_template("{spinner} {prefix:<7} {wide_msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
+}
+
+/// The line of a body coming in: a bar when its length is known, a byte count when not.
+fn bytes_style(total_known: bool) -> ProgressStyle {
+    let template = if total_known {
+        "{spinner} {prefix:<7} [{bar:24}] {bytes:>9}/{total_bytes:<9} {bytes_per_sec:>11} {wide_msg}"
+    } else {
+        "{spinner} {prefix:<7} {bytes:>9} {bytes_per_sec:>11} {wide_msg}"
+    };
+    ProgressStyle::with_template(template)
+        .map(|style| style.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+impl Board {
     fn new() -> Self {
         let multi = MultiProgress::new();
         if !console_is_terminal() {
@@ -254,10 +276,7 @@ impl Progress {
 
     fn add(&self, url: &str, priority: Priority) {
         let bar = self.multi.add(ProgressBar::new_spinner());
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {prefix:<7} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
+        bar.set_style(spinner_style());
         bar.set_prefix(priority.to_string());
         bar.set_message(format!("{url}: queued"));
         lock(&self.bars).insert(url.to_owned(), (bar, None));
@@ -310,9 +329,27 @@ fn console_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }
 
+/// The bytes, from the library: each `body_started` turns the download's line into a bar (again
+/// from 0 on a retry), each `received` moves it.
+impl ex5::Progress for Board {
+    fn body_started(&self, url: &str, total: Option<u64>) {
+        if let Some((bar, _)) = lock(&self.bars).get(url) {
+            bar.set_style(bytes_style(total.is_some()));
+            bar.set_length(total.unwrap_or(0));
+            bar.reset();
+        }
+    }
+
+    fn received(&self, url: &str, bytes: u64) {
+        if let Some((bar, _)) = lock(&self.bars).get(url) {
+            bar.inc(bytes);
+        }
+    }
+}
+
 /// The `tracing` layer behind the progress lines: it remembers each `download` span's URL and
-/// hands every event, with the URL of its span (or its own `url` field), to [`Progress`].
-struct ProgressLayer(Progress);
+/// hands every event, with the URL of its span (or its own `url` field), to the [`Board`].
+struct ProgressLayer(Board);
 
 #[derive(Default)]
 struct Fields {
@@ -367,7 +404,7 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for ProgressLayer {
 
 /// Installs the subscribers: the progress layer, warnings and errors on stderr (above the
 /// progress lines), and every event as JSON in `log` if given. The guard keeps them installed.
-fn install_subscribers(progress: &Progress, log: Option<&Path>) -> Result<(), String> {
+fn install_subscribers(progress: &Board, log: Option<&Path>) -> Result<(), String> {
     let multi = progress.multi.clone();
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(move || SuspendedStderr(multi.clone()))

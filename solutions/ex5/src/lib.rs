@@ -16,9 +16,9 @@ use md5::{Digest, Md5};
 mod given;
 
 pub use given::{
-    Attempt, DestinationError, DownloadReport, Entry, Failure, LineError, ParsePriorityError,
-    Priority, RecordingSleeper, Shutdown, Sleeper, StoreError, Stored, ThreadSleeper, Ticket,
-    random_unit,
+    Attempt, DestinationError, DownloadReport, Entry, Failure, LineError, NoProgress,
+    ParsePriorityError, Priority, Progress, ProgressEvent, RecordingProgress, RecordingSleeper,
+    Shutdown, Sleeper, StoreError, Stored, ThreadSleeper, Ticket, random_unit,
 };
 pub use ureq;
 
@@ -442,8 +442,43 @@ fn retry_after(response: &ureq::http::Response<ureq::Body>) -> Option<Duration> 
         .map(Duration::from_secs)
 }
 
-/// One attempt: GET `url` and store its body in `dir`.
-fn attempt_once(agent: &ureq::Agent, url: &str, dir: &Path) -> Result<Stored, Failure> {
+/// The `Content-Length` of a response, if it sent one.
+fn content_length(response: &ureq::http::Response<ureq::Body>) -> Option<u64> {
+    response
+        .headers()
+        .get("content-length")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// A reader that tells `progress` how many bytes each read gave: an adapter around the body, so
+/// [`store`] streams as before and knows nothing of progress bars.
+struct Reporting<'a, R> {
+    inner: R,
+    url: &'a str,
+    progress: &'a dyn Progress,
+}
+
+impl<R: Read> Read for Reporting<'_, R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        if read > 0 {
+            self.progress.received(self.url, read as u64);
+        }
+        Ok(read)
+    }
+}
+
+/// One attempt: GET `url` and store its body in `dir`, reporting it to `progress` as it comes.
+fn attempt_once(
+    agent: &ureq::Agent,
+    url: &str,
+    dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Stored, Failure> {
     let response = agent.get(url).call().map_err(classify)?;
     let status = response.status().as_u16();
     if !(200..300).contains(&status) {
@@ -452,7 +487,12 @@ fn attempt_once(agent: &ureq::Agent, url: &str, dir: &Path) -> Result<Stored, Fa
             retry_after: retry_after(&response),
         });
     }
-    let reader = response.into_body().into_reader();
+    progress.body_started(url, content_length(&response));
+    let reader = Reporting {
+        inner: response.into_body().into_reader(),
+        url,
+        progress,
+    };
     store(reader, dir, &safe_name(url)).map_err(|error| match error {
         StoreError::Read(e) => classify_io(e),
         StoreError::Write(e) => Failure::Storage(e.to_string()),
@@ -478,6 +518,7 @@ pub fn download(
     dir: &Path,
     policy: &RetryPolicy,
     sleeper: &dyn Sleeper,
+    progress: &dyn Progress,
 ) -> DownloadReport {
     let span = tracing::info_span!("download", url);
     let _entered = span.enter();
@@ -487,7 +528,7 @@ pub fn download(
             tracing::error!(%failure, "bad URL; gave up");
             failed_at_once(failure)
         }
-        Ok(()) => retry(policy, sleeper, |_| attempt_once(agent, url, dir)),
+        Ok(()) => retry(policy, sleeper, |_| attempt_once(agent, url, dir, progress)),
     };
     DownloadReport {
         url: url.to_owned(),
@@ -555,7 +596,12 @@ impl Partial {
 
 /// One attempt of a resumable download: asks for the rest (`Range` from what `partial` holds,
 /// `If-Range` on its `ETag`) and appends it, or starts over on a whole `200` response.
-fn resume_once(agent: &ureq::Agent, url: &str, partial: &mut Partial) -> Result<(), Failure> {
+fn resume_once(
+    agent: &ureq::Agent,
+    url: &str,
+    partial: &mut Partial,
+    progress: &dyn Progress,
+) -> Result<(), Failure> {
     let mut request = agent.get(url);
     if let (true, Some(etag)) = (partial.len > 0, &partial.etag) {
         request = request
@@ -572,6 +618,9 @@ fn resume_once(agent: &ureq::Agent, url: &str, partial: &mut Partial) -> Result<
     match status {
         206 if partial.len > 0 && content_range.is_some_and(|r| r.starts_with(&resumes)) => {
             tracing::info!(from = partial.len, "resuming after {} bytes", partial.len);
+            let rest = content_length(&response);
+            progress.body_started(url, rest.map(|rest| partial.len + rest));
+            progress.received(url, partial.len);
         }
         206 => {
             // A range other than the one asked for: start over on the next attempt.
@@ -590,6 +639,7 @@ fn resume_once(agent: &ureq::Agent, url: &str, partial: &mut Partial) -> Result<
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
             partial.restart(etag)?;
+            progress.body_started(url, content_length(&response));
         }
         _ => {
             return Err(Failure::Status {
@@ -598,7 +648,11 @@ fn resume_once(agent: &ureq::Agent, url: &str, partial: &mut Partial) -> Result<
             });
         }
     }
-    partial.append(&mut response.into_body().into_reader())
+    partial.append(&mut Reporting {
+        inner: response.into_body().into_reader(),
+        url,
+        progress,
+    })
 }
 
 /// Going further. Like [`download`], but an attempt whose connection breaks halfway keeps what it
@@ -613,6 +667,7 @@ pub fn download_resumable(
     dir: &Path,
     policy: &RetryPolicy,
     sleeper: &dyn Sleeper,
+    progress: &dyn Progress,
 ) -> DownloadReport {
     let span = tracing::info_span!("download", url);
     let _entered = span.enter();
@@ -621,8 +676,9 @@ pub fn download_resumable(
     let (result, attempts) = match outcome {
         Err(failure) => failed_at_once(failure),
         Ok(mut partial) => {
-            let (outcome, attempts) =
-                retry(policy, sleeper, |_| resume_once(agent, url, &mut partial));
+            let (outcome, attempts) = retry(policy, sleeper, |_| {
+                resume_once(agent, url, &mut partial, progress)
+            });
             let result = outcome.and_then(|()| {
                 let Partial {
                     temp, hasher, len, ..
@@ -659,6 +715,8 @@ pub struct DownloaderConfig {
     pub read_timeout: Duration,
     /// What waits between retries ([`ThreadSleeper`] by default).
     pub sleeper: Arc<dyn Sleeper>,
+    /// What hears the bodies come in ([`NoProgress`] by default; the demo draws byte bars).
+    pub progress: Arc<dyn Progress>,
 }
 
 impl std::fmt::Debug for DownloaderConfig {
@@ -683,6 +741,7 @@ impl DownloaderConfig {
             connect_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(10),
             sleeper: Arc::new(ThreadSleeper),
+            progress: Arc::new(NoProgress),
         }
     }
 }
@@ -722,6 +781,7 @@ impl Shared {
             &self.config.dir,
             &self.config.policy,
             self.config.sleeper.as_ref(),
+            self.config.progress.as_ref(),
         );
         tracing::info!(url = job.url, %priority, ok = report.result.is_ok(), "finished");
         job.promise.set_result(report);

@@ -6,7 +6,10 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use course_testing::http::{Fault, GeneratedBody, HttpServer, Route};
-use ex5_solution::{Failure, RecordingSleeper, RetryPolicy, Sleeper, agent, download_resumable};
+use ex5_solution::{
+    Failure, NoProgress, ProgressEvent, RecordingProgress, RecordingSleeper, RetryPolicy, Sleeper,
+    agent, download_resumable,
+};
 
 const MIB: u64 = 1 << 20;
 const HALF: u64 = MIB / 2;
@@ -48,12 +51,14 @@ fn a_dropped_download_resumes_where_it_stopped() {
         .unwrap_or_else(|e| panic!("test setup: {e}"));
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("test setup: {e}"));
     let url = server.url("/big.bin");
+    let progress = RecordingProgress::new();
     let report = download_resumable(
         &client(),
         &url,
         dir.path(),
         &policy(),
         &RecordingSleeper::new(),
+        &progress,
     );
     let stored = report
         .result
@@ -86,6 +91,30 @@ fn a_dropped_download_resumes_where_it_stopped() {
         names_in(dir.path()).len(),
         1,
         "one file, no temporary file left"
+    );
+    // A resumed bar starts again at what was kept, out of the whole length.
+    let events = progress.events();
+    let restart = events
+        .iter()
+        .rposition(|e| matches!(e, ProgressEvent::BodyStarted { .. }))
+        .unwrap_or_else(|| panic!("no body_started heard: {events:?}"));
+    let after: u64 = events[restart + 1..]
+        .iter()
+        .map(|e| match e {
+            ProgressEvent::Received { bytes, .. } => *bytes,
+            ProgressEvent::BodyStarted { .. } => 0,
+        })
+        .sum();
+    assert_eq!(
+        (&events[restart], after),
+        (
+            &ProgressEvent::BodyStarted {
+                url: url.clone(),
+                total: Some(MIB)
+            },
+            MIB
+        ),
+        "the resumed attempt shows the whole length, the kept half, then the rest"
     );
 }
 
@@ -125,6 +154,7 @@ fn a_file_that_changed_meanwhile_is_downloaded_again_whole() {
         dir.path(),
         &policy(),
         &sleeper,
+        &NoProgress,
     );
     let stored = report
         .result
@@ -158,6 +188,7 @@ fn a_download_that_keeps_breaking_leaves_nothing() {
         dir.path(),
         &policy(),
         &RecordingSleeper::new(),
+        &NoProgress,
     );
     assert!(
         matches!(report.result, Err(Failure::Interrupted(_))) && report.attempts.len() == 4,

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use course_testing::expect_no_panic;
 use course_testing::http::{Fault, GeneratedBody, HttpServer, Route};
-use ex5::{Failure, RecordingSleeper, agent, download};
+use ex5::{Failure, NoProgress, RecordingProgress, RecordingSleeper, agent, download};
 
-use crate::support::{counted, md5_hex, names_in, outcomes, quick_policy, scratch, start};
+use crate::support::{counted, heard, md5_hex, names_in, outcomes, quick_policy, scratch, start};
 
 /// A client with a short read timeout: the slow routes of these tests wait 30 s.
 fn client() -> ureq::Agent {
@@ -33,7 +33,14 @@ fn saves_the_body_as_md5_dash_name() {
     let dir = scratch();
     let sleeper = RecordingSleeper::new();
     let url = server.url("/files/hello.txt");
-    let report = download(&client(), &url, dir.path(), &quick_policy(), &sleeper);
+    let report = download(
+        &client(),
+        &url,
+        dir.path(),
+        &quick_policy(),
+        &sleeper,
+        &NoProgress,
+    );
     let stored = report
         .result
         .as_ref()
@@ -68,6 +75,7 @@ fn a_flaky_server_is_retried_until_it_answers() {
         dir.path(),
         &quick_policy(),
         &sleeper,
+        &NoProgress,
     );
     assert!(
         report.result.is_ok(),
@@ -108,6 +116,7 @@ fn permanent_failures_are_not_retried_and_500_gives_up() {
         dir.path(),
         &quick_policy(),
         &sleeper,
+        &NoProgress,
     );
     assert_eq!(
         (report.result.clone().err(), outcomes(&report).len()),
@@ -122,6 +131,7 @@ fn permanent_failures_are_not_retried_and_500_gives_up() {
         dir.path(),
         &quick_policy(),
         &sleeper,
+        &NoProgress,
     );
     assert_eq!(
         (report.result.clone().err(), server.stats().hits("/broken")),
@@ -151,6 +161,7 @@ fn retry_after_is_read_from_the_response() {
         dir.path(),
         &quick_policy(),
         &sleeper,
+        &NoProgress,
     );
     assert_eq!(
         outcomes(&report),
@@ -185,6 +196,7 @@ fn a_slow_server_times_out_and_is_retried() {
         dir.path(),
         &quick_policy(),
         &sleeper,
+        &NoProgress,
     );
     let outcomes = outcomes(&report);
     assert!(
@@ -216,6 +228,7 @@ fn a_connection_dropped_mid_body_leaves_no_file() {
         dir.path(),
         &quick_policy(),
         &sleeper,
+        &NoProgress,
     );
     let seen = outcomes(&report);
     assert!(
@@ -236,6 +249,7 @@ fn a_connection_dropped_mid_body_leaves_no_file() {
         dir.path(),
         &quick_policy(),
         &sleeper,
+        &NoProgress,
     );
     let stored = report
         .result
@@ -262,7 +276,14 @@ fn a_refused_connection_is_retried() {
     let dir = scratch();
     let sleeper = RecordingSleeper::new();
     let url = format!("http://127.0.0.1:{port}/nothing-here");
-    let report = download(&client(), &url, dir.path(), &quick_policy(), &sleeper);
+    let report = download(
+        &client(),
+        &url,
+        dir.path(),
+        &quick_policy(),
+        &sleeper,
+        &NoProgress,
+    );
     let seen = outcomes(&report);
     assert!(
         seen.len() == 4 && seen.iter().all(|o| matches!(o, Err(Failure::Connect(_)))),
@@ -285,7 +306,14 @@ fn a_bad_url_fails_at_once_without_a_request() {
         https.as_str(),
     ] {
         let report = expect_no_panic("a bad URL is a failure in its report, not a panic", || {
-            download(&client(), url, dir.path(), &quick_policy(), &sleeper)
+            download(
+                &client(),
+                url,
+                dir.path(),
+                &quick_policy(),
+                &sleeper,
+                &NoProgress,
+            )
         });
         let seen = outcomes(&report);
         assert!(
@@ -324,6 +352,7 @@ fn memory_stays_bounded_downloading_128_mb() {
                 dir.path(),
                 &quick_policy(),
                 &sleeper,
+                &NoProgress,
             )
         },
     );
@@ -369,6 +398,7 @@ fn every_step_is_logged_in_a_download_span() {
             dir.path(),
             &quick_policy(),
             &RecordingSleeper::new(),
+            &NoProgress,
         )
     });
     assert!(
@@ -394,5 +424,106 @@ fn every_step_is_logged_in_a_download_span() {
          (tracing::info_span!(\"download\", url)), so the lines of parallel downloads can be told \
          apart; {} of the log's lines were:\n{log}",
         counted(in_span, "line")
+    );
+}
+
+// ANCHOR: progress
+#[course_testing::test(
+    hint = "wrap the body's reader in a reader of yours whose read() calls the inner read, then progress.received(url, n)"
+)]
+fn progress_is_reported_read_by_read_as_the_body_streams() {
+    const LEN: u64 = 1 << 20;
+    let server = start(HttpServer::builder().route("/big.bin", Route::generated(7, LEN)));
+    let dir = scratch();
+    let progress = RecordingProgress::new();
+    let url = server.url("/big.bin");
+    let report = download(
+        &client(),
+        &url,
+        dir.path(),
+        &quick_policy(),
+        &RecordingSleeper::new(),
+        &progress,
+    );
+    assert!(
+        report.result.is_ok(),
+        "downloading {url} failed: {:?}",
+        report.result
+    );
+    let heard = heard(&progress, &url);
+    assert_eq!(
+        heard.reads_before_start, 0,
+        "`received` was called before `body_started`: start the bar first, then count"
+    );
+    assert_eq!(
+        heard.starts,
+        [Some(LEN)],
+        "one attempt got the body: expected one `body_started` with the Content-Length"
+    );
+    let reads = &heard.reads[0];
+    assert_eq!(
+        reads.iter().sum::<u64>(),
+        LEN,
+        "the bytes passed to `received` must add up to the body's {LEN} bytes"
+    );
+    assert!(
+        reads.len() >= 2,
+        "`received` was called {} for a 1 MiB body: report each read as it happens, not the size \
+         once at the end (a bar that jumps from 0 to 100% shows nothing)",
+        counted(reads.len(), "time")
+    );
+}
+// ANCHOR_END: progress
+
+#[course_testing::test]
+fn progress_starts_over_when_a_retry_gets_the_body_again() {
+    const LEN: u64 = 1 << 20;
+    const SENT: u64 = 300_000;
+    let server = start(
+        HttpServer::builder()
+            .route(
+                "/once.bin",
+                Route::generated(5, LEN).failing_first(1, Fault::DropAfter(SENT)),
+            )
+            .route("/flaky.txt", Route::flaky(2, 503, "at last")),
+    );
+    let dir = scratch();
+    let progress = RecordingProgress::new();
+    for path in ["/once.bin", "/flaky.txt"] {
+        let url = server.url(path);
+        let report = download(
+            &client(),
+            &url,
+            dir.path(),
+            &quick_policy(),
+            &RecordingSleeper::new(),
+            &progress,
+        );
+        assert!(
+            report.result.is_ok(),
+            "downloading {url} failed: {:?}",
+            report.result
+        );
+    }
+    let once = heard(&progress, &server.url("/once.bin"));
+    assert_eq!(
+        once.starts,
+        [Some(LEN), Some(LEN)],
+        "the first response broke off and the second was whole: each got a body, so expected \
+         two `body_started` with the Content-Length"
+    );
+    let first: u64 = once.reads[0].iter().sum();
+    let second: u64 = once.reads[1].iter().sum();
+    assert!(
+        first <= SENT && second == LEN,
+        "expected at most {SENT} bytes reported for the broken attempt, then all {LEN} for the \
+         retry (its count starts over), got {first} and {second}"
+    );
+    let flaky = heard(&progress, &server.url("/flaky.txt"));
+    assert_eq!(
+        flaky.starts,
+        [Some(7)],
+        "503, 503, then 200 with 7 bytes: an error status has no body to show, so only the 200 \
+         calls `body_started`"
     );
 }

@@ -12,10 +12,10 @@ use course_testing::expect_no_panic;
 use course_testing::http::{Gate, HttpServer, Route};
 use ex5::{
     DestinationError, DownloadReport, Downloader, DownloaderConfig, Failure, Priority,
-    RecordingSleeper, Shutdown,
+    RecordingProgress, RecordingSleeper, Shutdown,
 };
 
-use crate::support::{counted, quick_policy, scratch, start};
+use crate::support::{counted, heard, quick_policy, scratch, start};
 
 /// How long a test waits for the server to see a request it expects.
 const PATIENCE: Duration = Duration::from_secs(5);
@@ -312,6 +312,45 @@ fn the_configured_retry_policy_and_sleeper_are_used() {
         counted(report.attempts.len(), "attempt"),
         sleeper.slept()
     );
+}
+
+#[course_testing::test]
+fn the_configured_progress_hears_every_download() {
+    let sizes = [("/a.bin", 1u64), ("/b.bin", 70_000), ("/c.bin", 300_000)];
+    let server = start(
+        sizes
+            .iter()
+            .fold(HttpServer::builder(), |builder, (path, len)| {
+                builder.route(path, Route::generated(*len, *len))
+            }),
+    );
+    let dir = scratch();
+    let progress = Arc::new(RecordingProgress::new());
+    let config = DownloaderConfig {
+        policy: quick_policy(),
+        progress: Arc::clone(&progress) as Arc<dyn ex5::Progress>,
+        ..DownloaderConfig::new(dir.path())
+    };
+    let downloader = Downloader::new(config)
+        .unwrap_or_else(|e| panic!("Downloader::new failed on a writable folder: {e}"));
+    let futures: Vec<_> = sizes
+        .iter()
+        .map(|(path, _)| enqueue(&downloader, Priority::Medium, server.url(path)))
+        .collect();
+    for ((path, len), future) in sizes.iter().zip(futures) {
+        let url = server.url(path);
+        let report = report(future);
+        assert!(report.result.is_ok(), "{url} failed: {:?}", report.result);
+        let heard = heard(&progress, &url);
+        let received: Vec<u64> = heard.reads.iter().map(|reads| reads.iter().sum()).collect();
+        assert_eq!(
+            (heard.starts, received),
+            (vec![Some(*len)], vec![*len]),
+            "config.progress must hear each download: for {url}, one `body_started` with its \
+             size ({}), then reads adding up to it",
+            counted(len, "byte")
+        );
+    }
 }
 
 #[course_testing::test]

@@ -56,3 +56,36 @@ pub fn start(builder: course_testing::http::HttpServerBuilder) -> course_testing
 pub fn outcomes(report: &ex5::DownloadReport) -> Vec<Result<(), ex5::Failure>> {
     report.attempts.iter().map(|a| a.outcome.clone()).collect()
 }
+
+/// What a progress bar for `url` would have been told: the total given by each `body_started`
+/// (one per attempt that got a body), and the byte counts of the reads after each of them.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Heard {
+    /// Each `body_started`'s total, in order.
+    pub starts: Vec<Option<u64>>,
+    /// The `received` counts after each `body_started` (one list per start).
+    pub reads: Vec<Vec<u64>>,
+    /// `received` calls that came before any `body_started`.
+    pub reads_before_start: usize,
+}
+
+/// Sorts the calls a recorder heard for `url` into a [`Heard`].
+pub fn heard(progress: &ex5::RecordingProgress, url: &str) -> Heard {
+    let mut heard = Heard::default();
+    for event in progress.events() {
+        match event {
+            ex5::ProgressEvent::BodyStarted { url: u, total } if u == url => {
+                heard.starts.push(total);
+                heard.reads.push(Vec::new());
+            }
+            ex5::ProgressEvent::Received { url: u, bytes } if u == url => {
+                match heard.reads.last_mut() {
+                    Some(reads) => reads.push(bytes),
+                    None => heard.reads_before_start += 1,
+                }
+            }
+            _ => {}
+        }
+    }
+    heard
+}
