@@ -84,14 +84,25 @@ fn blur_row(row: &[u8], out: &mut [u8], whole: usize, inner: u32, edge: u32, pad
         padded.extend_from_slice(&row[row.len() - 3..]);
     }
     // Pixel x of the row is padded pixel x + pad: its window is x + 1 ..= x + 2 * whole + 1, its
-    // fractional edges x and x + 2 * whole + 2.
-    let p = |i: usize, c: usize| u32::from(padded[i * 3 + c]);
-    for c in 0..3 {
-        let mut sum: u32 = (1..=2 * whole + 1).map(|i| p(i, c)).sum();
-        for x in 0..n {
-            let far = p(x + 2 * whole + 2, c);
-            out[x * 3 + c] = to_byte(sum * inner + (p(x, c) + far) * edge);
-            sum = sum + far - p(x + 1, c);
+    // fractional edges x and x + 2 * whole + 2. The three channels slide together, in one pass.
+    let span = 2 * whole + 1;
+    let mut sum = [0u32; 3];
+    for pixel in padded[3..3 * (span + 1)].chunks_exact(3) {
+        for c in 0..3 {
+            sum[c] += u32::from(pixel[c]);
+        }
+    }
+    for (x, out) in out[..3 * n].chunks_exact_mut(3).enumerate() {
+        let near = &padded[3 * x..3 * x + 6]; // the near edge, then the pixel leaving the window
+        let far = &padded[3 * (x + span + 1)..3 * (x + span + 2)];
+        for c in 0..3 {
+            let (edge_near, leaving, far) = (
+                u32::from(near[c]),
+                u32::from(near[3 + c]),
+                u32::from(far[c]),
+            );
+            out[c] = to_byte(sum[c] * inner + (edge_near + far) * edge);
+            sum[c] = sum[c] + far - leaving;
         }
     }
 }
