@@ -1,0 +1,122 @@
+//! `bench`: this example against pandas on the same file, side by side in one run.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use big_csv::{Plan, Summary};
+use concurrent::{CpuPoolExecutor, Executor};
+
+/// The pandas script, beside this package's sources.
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/pandas_stats.py");
+
+pub fn run(
+    path: &Path,
+    python: &Path,
+    runs: u32,
+    chunks: usize,
+    pool: CpuPoolExecutor,
+) -> Result<()> {
+    let workers = pool.max_workers();
+    let plan = Plan::new(path, super::chunks_for(chunks, workers))?;
+    let sequential_plan = Plan::new(path, 1)?;
+
+    let (sequential, seq) = best(runs, || sequential_plan.summarize_here(|_| {}))?;
+    let (parallel, par) = best(runs, || plan.summarize(&pool, |_| {}))?;
+    let (pandas, pandas_time, version) = run_pandas(python, path, runs)?;
+    super::agree("parallel", &parallel, "sequential", &sequential)?;
+    agree_pandas(&parallel, &pandas)?;
+
+    let rows = parallel.rows();
+    println!(
+        "{}: {rows} rows, {:.1} MiB; {workers} workers, {} ranges; best of {runs} runs; pandas {version}\n",
+        path.display(),
+        plan.bytes() as f64 / (1 << 20) as f64,
+        plan.ranges.len(),
+    );
+    println!(
+        "{:<36} {:>10} {:>12} {:>10}",
+        "", "time", "rows/s", "vs pandas"
+    );
+    for (label, time) in [
+        ("pandas read_csv + groupby", pandas_time),
+        ("Rust, 1 thread", seq),
+        (&*format!("Rust, {workers} workers, own byte ranges"), par),
+    ] {
+        println!(
+            "{label:<36} {:>10.1?} {:>12} {:>9.2}x",
+            time,
+            super::per_second(rows, time),
+            pandas_time.as_secs_f64() / time.as_secs_f64()
+        );
+    }
+    println!("\nthe statistics agree with pandas' (count exact; sum, mean, std dev within 1e-9)");
+    Ok(())
+}
+
+fn best<T>(
+    runs: u32,
+    mut work: impl FnMut() -> Result<T, big_csv::Error>,
+) -> Result<(T, Duration)> {
+    let mut best = None;
+    let mut fastest = Duration::MAX;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let value = work()?;
+        fastest = fastest.min(start.elapsed());
+        best = Some(value);
+    }
+    Ok((best.expect("runs >= 1"), fastest))
+}
+
+/// Category -> (count, sum, mean, std dev), as pandas computed them.
+type PandasStats = Vec<(String, [f64; 4])>;
+
+fn run_pandas(python: &Path, path: &Path, runs: u32) -> Result<(PandasStats, Duration, String)> {
+    let output = Command::new(python)
+        .arg(SCRIPT)
+        .arg(path)
+        .args(["--runs", &runs.to_string()])
+        .output()
+        .with_context(|| format!("cannot start {}", python.display()))?;
+    if !output.status.success() {
+        bail!(
+            "the pandas script failed ({}):\n{}\nInstall pandas in a venv, e.g. \
+             `python3 -m venv $CARGO_TARGET_DIR/bench-venv && $CARGO_TARGET_DIR/bench-venv/bin/pip \
+             install pandas`, and pass --python $CARGO_TARGET_DIR/bench-venv/bin/python",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("the pandas script printed no JSON")?;
+    let seconds = json["seconds"]
+        .as_f64()
+        .context("no `seconds` in the pandas output")?;
+    let version = json["pandas"].as_str().unwrap_or("?").to_owned();
+    let categories = json["categories"].as_object().context("no `categories`")?;
+    let mut stats = Vec::new();
+    for (name, row) in categories {
+        let row = row.as_array().context("a category's row is not a list")?;
+        let field = |i: usize| row.get(i).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
+        stats.push((name.clone(), [field(0), field(1), field(2), field(3)]));
+    }
+    Ok((stats, Duration::from_secs_f64(seconds), version))
+}
+
+fn agree_pandas(got: &Summary, pandas: &PandasStats) -> Result<()> {
+    let same = got.categories.len() == pandas.len()
+        && pandas.iter().all(|(name, [count, sum, mean, std])| {
+            got.categories.get(name).is_some_and(|s| {
+                s.count as f64 == *count
+                    && super::close(s.sum, *sum)
+                    && super::close(s.mean(), *mean)
+                    && super::close(s.std_dev(), *std)
+            })
+        });
+    if !same {
+        bail!("the statistics differ from pandas':\n{got:#?}\n{pandas:#?}");
+    }
+    Ok(())
+}
