@@ -65,7 +65,11 @@ pub fn scrape_sequential(agent: &ureq::Agent, urls: &[String]) -> Vec<Page> {
         .map(|url| {
             let (outcome, elapsed) = fetch(agent, url);
             let url = url.clone();
-            Page { url, outcome, elapsed }
+            Page {
+                url,
+                outcome,
+                elapsed,
+            }
         })
         .collect()
 }
@@ -113,7 +117,11 @@ pub fn scrape<E: Executor>(
     for (id, future) in as_completed(futures, None).flatten() {
         let url = future_to_url[&id].to_owned();
         let page = match future.result() {
-            Ok((outcome, elapsed)) => Page { url, outcome, elapsed },
+            Ok((outcome, elapsed)) => Page {
+                url,
+                outcome,
+                elapsed,
+            },
             // The task itself panicked: the worker survived, the URL is reported.
             Err(error) => Page {
                 url,
@@ -158,7 +166,11 @@ impl Summary {
                 Err(_) => summary.failed += 1,
             }
             total += page.elapsed;
-            summary.fastest = if n == 0 { page.elapsed } else { summary.fastest.min(page.elapsed) };
+            summary.fastest = if n == 0 {
+                page.elapsed
+            } else {
+                summary.fastest.min(page.elapsed)
+            };
             summary.slowest = summary.slowest.max(page.elapsed);
         }
         if let Ok(count) = u32::try_from(pages.len())

@@ -43,7 +43,8 @@ pub fn status_of(n: usize) -> u16 {
 
 /// The body size of page `n` when it is a `200`: 1 to 64 KiB.
 pub fn page_size(seed: u64, n: usize) -> u64 {
-    let mixed = (seed ^ (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let mixed =
+        (seed ^ (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     1024 * (1 + (mixed >> 40) % 64)
 }
 

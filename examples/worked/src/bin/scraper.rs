@@ -61,7 +61,11 @@ fn main() -> Result<()> {
         None
     } else {
         let (pages, took) = timed(|| scraper::scrape_sequential(&agent, &urls));
-        println!("sequential: {} pages in {:.2} s", pages.len(), took.as_secs_f64());
+        println!(
+            "sequential: {} pages in {:.2} s",
+            pages.len(),
+            took.as_secs_f64()
+        );
         Some(took)
     };
 
@@ -77,7 +81,11 @@ fn main() -> Result<()> {
         })
     });
     bar.finish_and_clear();
-    println!("parallel: {} pages in {:.2} s", pages.len(), took.as_secs_f64());
+    println!(
+        "parallel: {} pages in {:.2} s",
+        pages.len(),
+        took.as_secs_f64()
+    );
 
     for page in &pages {
         match &page.outcome {
