@@ -36,7 +36,10 @@ impl Semaphore {
     pub fn acquire(self: &Arc<Self>) -> Permit {
         let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
         while *free == 0 {
-            free = self.freed.wait(free).unwrap_or_else(PoisonError::into_inner);
+            free = self
+                .freed
+                .wait(free)
+                .unwrap_or_else(PoisonError::into_inner);
         }
         *free -= 1;
         Permit(Arc::clone(self))

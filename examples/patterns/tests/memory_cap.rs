@@ -15,7 +15,9 @@ const CAP: usize = 3;
 
 fn expected() -> Vec<u64> {
     let live = Arc::new(Live::default());
-    (0..CHUNKS).map(|index| Chunk::read(index, SIZE, &live).checksum()).collect()
+    (0..CHUNKS)
+        .map(|index| Chunk::read(index, SIZE, &live).checksum())
+        .collect()
 }
 
 /// A pool of 6 workers whose tasks wait until CAP + 1 of them run at once (or 300 ms): without a
@@ -30,9 +32,16 @@ fn a_semaphore_keeps_at_most_n_chunks_alive() {
     let pool = gated_pool();
     let sums = process(&pool, CHUNKS, SIZE, Cap::Semaphore(CAP), &live).expect("no task fails");
     assert_eq!(sums, expected());
-    assert!(live.max() <= CAP, "{} chunks were alive at once; the cap is {CAP}", live.max());
+    assert!(
+        live.max() <= CAP,
+        "{} chunks were alive at once; the cap is {CAP}",
+        live.max()
+    );
     // (A task counts as in flight until it returns, a little after it gave its permit back.)
-    assert!(pool.max_in_flight() >= CAP, "the cap still lets {CAP} tasks run at once");
+    assert!(
+        pool.max_in_flight() >= CAP,
+        "the cap still lets {CAP} tasks run at once"
+    );
 }
 
 #[course_testing::test]
@@ -41,8 +50,15 @@ fn maps_buffer_keeps_at_most_n_chunks_alive() {
     let pool = gated_pool();
     let sums = process(&pool, CHUNKS, SIZE, Cap::Map(CAP), &live).expect("no task fails");
     assert_eq!(sums, expected());
-    assert!(live.max() <= CAP, "{} chunks were alive at once; the cap is {CAP}", live.max());
-    assert!(pool.max_in_flight() >= CAP, "the cap still lets {CAP} tasks run at once");
+    assert!(
+        live.max() <= CAP,
+        "{} chunks were alive at once; the cap is {CAP}",
+        live.max()
+    );
+    assert!(
+        pool.max_in_flight() >= CAP,
+        "the cap still lets {CAP} tasks run at once"
+    );
 }
 
 #[course_testing::test]
@@ -51,6 +67,10 @@ fn without_a_cap_more_chunks_are_alive() {
     let pool = gated_pool();
     let sums = process(&pool, CHUNKS, SIZE, Cap::None, &live).expect("no task fails");
     assert_eq!(sums, expected());
-    assert!(live.max() > CAP, "the uncapped producer kept only {} alive", live.max());
+    assert!(
+        live.max() > CAP,
+        "the uncapped producer kept only {} alive",
+        live.max()
+    );
     assert!(!pool.gate_timed_out(), "{} tasks ran at once", CAP + 1);
 }

@@ -30,11 +30,12 @@ fn the_metrics_count_every_outcome_and_are_reported_after_the_last_task() {
     let (release, gate) = mpsc::channel::<()>();
     let finished = Arc::new(AtomicUsize::new(0));
     {
-        let pool = MeteredExecutor::new("test", ThreadPoolExecutor::new(1))
-            .on_drop(move |name, metrics| {
+        let pool = MeteredExecutor::new("test", ThreadPoolExecutor::new(1)).on_drop(
+            move |name, metrics| {
                 assert_eq!(name, "test");
                 let _ = report_tx.send(metrics.clone());
-            });
+            },
+        );
         // The single worker waits at the gate; everything else queues behind it.
         let held = Arc::clone(&finished);
         let first = pool.submit(move || {
@@ -42,18 +43,37 @@ fn the_metrics_count_every_outcome_and_are_reported_after_the_last_task() {
             held.fetch_add(1, Ordering::SeqCst)
         });
         let ok = pool.submit(|| 1).expect("open");
-        let panics = pool.submit(|| -> u32 { panic!("expected by the test") }).expect("open");
+        let panics = pool
+            .submit(|| -> u32 { panic!("expected by the test") })
+            .expect("open");
         let cancelled = pool.submit(|| 3).expect("open");
-        assert!(cancelled.cancel(), "queued behind the held task: cancellable");
+        assert!(
+            cancelled.cancel(),
+            "queued behind the held task: cancellable"
+        );
         assert!(report.try_recv().is_err(), "no report before the drop");
         drop(release);
         drop((first, ok, panics));
     }
-    let metrics = report.recv_timeout(Duration::from_secs(5)).expect("one report on drop");
-    assert_eq!(finished.load(Ordering::SeqCst), 1, "the held task ran before the report");
+    let metrics = report
+        .recv_timeout(Duration::from_secs(5))
+        .expect("one report on drop");
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        1,
+        "the held task ran before the report"
+    );
     let expected = (4, 2, 1, 1);
-    let got = (metrics.submitted, metrics.succeeded, metrics.panicked, metrics.cancelled);
-    assert_eq!(got, expected, "(submitted, succeeded, panicked, cancelled): {metrics}");
+    let got = (
+        metrics.submitted,
+        metrics.succeeded,
+        metrics.panicked,
+        metrics.cancelled,
+    );
+    assert_eq!(
+        got, expected,
+        "(submitted, succeeded, panicked, cancelled): {metrics}"
+    );
     assert!(report.try_recv().is_err(), "exactly one report");
 }
 

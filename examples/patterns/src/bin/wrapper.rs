@@ -24,7 +24,10 @@ fn main() {
         }
     } // ...but dropping the pool here shuts it down and waits for all 100 tasks.
     assert_eq!(finished.load(Ordering::SeqCst), 100);
-    println!("after the pool's scope: {} of 100 tasks finished", finished.load(Ordering::SeqCst));
+    println!(
+        "after the pool's scope: {} of 100 tasks finished",
+        finished.load(Ordering::SeqCst)
+    );
     // ANCHOR_END: drop_for_free
 
     // ANCHOR: metered
