@@ -10,6 +10,9 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 /// One task: its kind (the bar it moves) and a function to run.
 pub type Task = (&'static str, Box<dyn FnOnce() -> u64 + Send>);
 
+/// Each kind's results, in completion order.
+pub type ByKind = BTreeMap<&'static str, Vec<u64>>;
+
 // ANCHOR: bars
 /// Runs `tasks` on `pool` with a bar per kind (in order of first appearance) and a total bar in
 /// `multi`; returns each kind's results (in completion order) and the bars, finished.
@@ -17,7 +20,7 @@ pub fn run_with_bars<E: Executor>(
     pool: &E,
     tasks: Vec<Task>,
     multi: &MultiProgress,
-) -> Result<(BTreeMap<&'static str, Vec<u64>>, Vec<ProgressBar>), Error> {
+) -> Result<(ByKind, Vec<ProgressBar>), Error> {
     let style = ProgressStyle::with_template("{prefix:>10} {bar:30} {pos}/{len}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     let total = multi.add(ProgressBar::new(tasks.len() as u64));
@@ -38,7 +41,7 @@ pub fn run_with_bars<E: Executor>(
         futures.push((kind, pool.submit(task)?));
     }
 
-    let mut results: BTreeMap<&'static str, Vec<u64>> = BTreeMap::new();
+    let mut results = ByKind::new();
     for (kind, future) in as_completed(futures, None).flatten() {
         results.entry(kind).or_default().push(future.result()?);
         if let Some((_, bar)) = bars.iter().find(|(name, _)| *name == kind) {

@@ -19,7 +19,7 @@ pub fn count_urls<E: Executor>(pool: &E) -> Result<usize, Error> {
 /// A task may outlive the caller's stack frame: give it data it owns (`move` plus a copy of what
 /// it needs, or an `Arc` of the whole), not a borrow.
 pub fn first_half_len<E: Executor>(pool: &E) -> Result<usize, Error> {
-    let lines = vec![String::from("a,b"), String::from("c,d")];
+    let lines = [String::from("a,b"), String::from("c,d")];
     let first_half: Vec<String> = lines[..1].to_vec(); // owned by the task
     pool.submit(move || first_half.iter().map(|line| line.len()).sum::<usize>())?
         .result()
@@ -28,7 +28,7 @@ pub fn first_half_len<E: Executor>(pool: &E) -> Result<usize, Error> {
 /// Or do not use a pool at all for borrowed data: `std::thread::scope` joins its threads before
 /// it returns, so they may borrow locals.
 pub fn first_half_len_scoped() -> usize {
-    let lines = vec![String::from("a,b"), String::from("c,d")];
+    let lines = [String::from("a,b"), String::from("c,d")];
     let first_half = &lines[..1];
     std::thread::scope(|scope| {
         scope
@@ -74,7 +74,7 @@ pub fn report_name<E: Executor>(pool: &E) -> Result<std::rc::Rc<String>, Error> 
 // ANCHOR: no_move
 /// Without `move` the closure borrows; with it, the task owns `names`.
 pub fn count_names<E: Executor>(pool: &E) -> Result<usize, Error> {
-    let names = vec![String::from("ferris")];
+    let names = [String::from("ferris")];
     pool.submit(move || names.len())?.result()
 }
 // ANCHOR_END: no_move

@@ -55,10 +55,14 @@ fn main() {
             limit,
             vec![
                 job("a->b", move || {
-                    transfer_deadlocks(&a1, &b1, 5, || drop(meet1.wait()))
+                    transfer_deadlocks(&a1, &b1, 5, || {
+                        meet1.wait();
+                    })
                 }),
                 job("b->a", move || {
-                    transfer_deadlocks(&b, &a, 7, || drop(meet.wait()))
+                    transfer_deadlocks(&b, &a, 7, || {
+                        meet.wait();
+                    })
                 }),
             ],
         ),

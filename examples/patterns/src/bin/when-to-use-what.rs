@@ -60,6 +60,9 @@ fn main() -> Result<()> {
         )
     };
     let workers = (cores() + 4).min(32);
+    if let Some(load) = example_patterns::cpu_time::load_average() {
+        println!("load average before the run: {load:.1} (on an idle machine it is below 1)");
+    }
     println!(
         "{} cores; thread pool of {workers} workers (Python's default)\n",
         cores()

@@ -55,6 +55,9 @@ fn main() {
         (1000, compute)
     };
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    if let Some(load) = example_patterns::cpu_time::load_average() {
+        println!("load average before the run: {load:.1} (on an idle machine it is below 1)");
+    }
     println!("{tasks} tasks per batch, {cores} cores; speedup against 1 worker");
     println!("| workers | CPU-bound (~2 ms each) | I/O-bound (20 ms wait each) |");
     println!("|---|---|---|");
