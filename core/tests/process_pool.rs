@@ -331,7 +331,10 @@ fn max_tasks_per_child_1_uses_a_new_process_per_task() {
 
 /// Submits `crash`, checks its future fails Broken with `cause`, the other tasks complete, the
 /// dead worker was reaped and the pool goes on.
-fn crash_fails_only_its_task(crash: fn(()) -> u32, cause: &'static str) {
+fn crash_fails_only_its_task<F>(crash: F, cause: &'static str)
+where
+    F: Fn(()) -> u32 + Send + 'static,
+{
     deadline(&format!("a worker crash: {cause}"), move || {
         let pool = pool(2);
         let before: Vec<_> = (0..10).map(|n| pool.submit(square, n).unwrap()).collect();

@@ -6,9 +6,10 @@
 //!
 //! ## The three steps
 //!
-//! 1. Tasks are plain functions `fn(A) -> T` with `A: Deserialize` and `T: Serialize` (serde):
-//!    they cross to the worker as bytes. A capturing closure is refused at compile time (Python's
-//!    pickling fails at run time).
+//! 1. Tasks are plain functions `fn name(arg: A) -> T` with `A: Serialize + Deserialize` and
+//!    `T: Serialize + Deserialize` (serde): they cross to the worker as bytes. A closure that
+//!    captures anything, or a function pointer, is refused at compile time (Python's pickling
+//!    fails at run time).
 //! 2. `main` calls [`init`] first, with [`tasks!`] listing those functions: the Rust form of
 //!    Python's `if __name__ == "__main__":` guard. A worker is this same program started again;
 //!    in it, `init` never returns (it serves tasks until its pool closes), so the rest of `main`
@@ -35,10 +36,14 @@
 //!
 //! A function pointer is an address, and addresses differ between processes; turning a number
 //! back into a function needs `unsafe`. Both processes run the same `tasks![...]`, so a task
-//! travels as its position in that table; the parent finds the position by comparing `f`'s
-//! address (and its argument and result types) with the entries, in its own process. A function
-//! that is not listed is refused at `submit` with [`Error::Unsendable`](crate::Error::Unsendable),
-//! whose message says where to add it.
+//! travels as its position in that table. The parent finds the position by the function's type:
+//! each function item has a zero-sized type of its own, so `submit(square, 3)` passes no address
+//! at all, only `square`'s type, compared with `TypeId`. (Comparing addresses fails in release
+//! builds: rustc copies small functions into each codegen unit, so one function can have several
+//! addresses.) That is also why a function pointer or a capturing closure, which carry a value,
+//! do not compile. A function that is not listed is refused at `submit` with
+//! [`Error::Unsendable`](crate::Error::Unsendable), whose message names it and says where to add
+//! it.
 //!
 //! ## In tests
 //!

@@ -39,7 +39,7 @@ thread_local! {
 /// fails with [`Error::Panicked`] and its process lives on; a task that runs past its time limit
 /// is killed and fails with [`Error::TimedOut`].
 ///
-/// Tasks are registered functions (`fn(A) -> T`) with serde-serialisable arguments and results:
+/// Tasks are registered functions (`fn name(A) -> T`) with serde-serialisable arguments and results:
 /// `main` must call [`init`](crate::process::init) first thing, with the list of functions. The
 /// futures are the crate's own [`Future`], so [`as_completed`](crate::as_completed),
 /// [`wait`](crate::wait), callbacks and timeouts work as with the other pools. It does not
@@ -64,12 +64,22 @@ thread_local! {
 /// ```
 ///
 /// A closure that captures anything is refused at compile time, where Python's pickling would
-/// fail at run time:
+/// fail at run time (the error reads "a process task must be a function named directly"):
 ///
 /// ```compile_fail
 /// # let pool = concurrent::process::ProcessPoolExecutor::new(1);
-/// let offset = 10;
-/// let future = pool.submit(move |n: u64| n + offset, 1); // expected fn pointer, found closure
+/// let offset = 10_u64;
+/// let future = pool.submit(move |n: u64| n + offset, 1);
+/// ```
+///
+/// So is a function pointer: its value is an address, meaningless in another process. Name the
+/// function itself, as in `pool.submit(square, 3)`:
+///
+/// ```compile_fail
+/// # let pool = concurrent::process::ProcessPoolExecutor::new(1);
+/// fn square(n: u64) -> u64 { n * n }
+/// let pointer: fn(u64) -> u64 = square;
+/// let future = pool.submit(pointer, 3);
 /// ```
 pub struct ProcessPoolExecutor {
     shared: Arc<Shared>,
@@ -160,8 +170,12 @@ impl ProcessPoolBuilder {
     /// Runs `f(arg)` once in each worker process as it starts, before any task (Python's
     /// `initializer` and `initargs`). `f` must be registered like a task. If it panics, or cannot
     /// be sent, the pool is broken: every submission fails with [`Error::Broken`].
-    pub fn initializer<A: Serialize + 'static>(mut self, f: fn(A), arg: A) -> Self {
-        self.initializer = Some(encode_one(f, &arg));
+    pub fn initializer<F, A>(mut self, f: F, arg: A) -> Self
+    where
+        F: Fn(A) + 'static,
+        A: Serialize,
+    {
+        self.initializer = Some(encode_one(&f, &arg));
         self
     }
 
@@ -275,9 +289,10 @@ impl ProcessPoolExecutor {
     /// `f` panics, [`Error::Broken`] if its process dies (the message names the signal or exit
     /// code), [`Error::TimedOut`] past the time limit, and [`Error::Unsendable`] if the result
     /// cannot be sent back.
-    pub fn submit<A, T>(&self, f: fn(A) -> T, arg: A) -> Result<Future<T>, Error>
+    pub fn submit<F, A, T>(&self, f: F, arg: A) -> Result<Future<T>, Error>
     where
-        A: Serialize + 'static,
+        F: Fn(A) -> T + 'static,
+        A: Serialize,
         T: DeserializeOwned + Send + 'static,
     {
         self.submit_limited(f, arg, self.shared.time_limit)
@@ -286,30 +301,32 @@ impl ProcessPoolExecutor {
     /// [`submit`](Self::submit) with a time limit for this task alone: after `limit` its worker
     /// process is killed and replaced, and the future fails with [`Error::TimedOut`]. (Python
     /// cannot stop a running task; a process can be killed.)
-    pub fn submit_with_time_limit<A, T>(
+    pub fn submit_with_time_limit<F, A, T>(
         &self,
-        f: fn(A) -> T,
+        f: F,
         arg: A,
         limit: Duration,
     ) -> Result<Future<T>, Error>
     where
-        A: Serialize + 'static,
+        F: Fn(A) -> T + 'static,
+        A: Serialize,
         T: DeserializeOwned + Send + 'static,
     {
         self.submit_limited(f, arg, Some(limit))
     }
 
-    fn submit_limited<A, T>(
+    fn submit_limited<F, A, T>(
         &self,
-        f: fn(A) -> T,
+        f: F,
         arg: A,
         time_limit: Option<Duration>,
     ) -> Result<Future<T>, Error>
     where
-        A: Serialize + 'static,
+        F: Fn(A) -> T + 'static,
+        A: Serialize,
         T: DeserializeOwned + Send + 'static,
     {
-        let frame = encode_one(f, &arg)?;
+        let frame = encode_one(&f, &arg)?;
         let (promise, future) = Promise::new();
         self.shared.enqueue(Box::new(One {
             promise,
@@ -328,18 +345,15 @@ impl ProcessPoolExecutor {
     ///
     /// Refused as a whole, like [`submit`](Self::submit), when `f` is not registered or the pool
     /// does not accept work.
-    pub fn map<A, T, I>(
-        &self,
-        f: fn(A) -> T,
-        items: I,
-        chunksize: usize,
-    ) -> Result<ProcessMap<T>, Error>
+    pub fn map<F, A, T, I>(&self, f: F, items: I, chunksize: usize) -> Result<ProcessMap<T>, Error>
     where
+        F: Fn(A) -> T + 'static,
         I: IntoIterator<Item = A>,
-        A: Serialize + 'static,
+        A: Serialize,
         T: DeserializeOwned + Send + 'static,
     {
-        let task = registry::index_of(f)?;
+        let _ = f; // only its type travels
+        let task = registry::index_of::<F>()?;
         self.shared.accepting()?;
         let chunksize = chunksize.max(1);
         let mut slots = VecDeque::new();
@@ -630,11 +644,12 @@ fn refuse_to_run_main_twice() {
 }
 
 /// The request frame of one call, or why it cannot be sent.
-fn encode_one<A: Serialize + 'static, T: 'static>(
-    f: fn(A) -> T,
-    arg: &A,
-) -> Result<Vec<u8>, Error> {
-    let task = registry::index_of(f)?;
+fn encode_one<F, A, T>(_: &F, arg: &A) -> Result<Vec<u8>, Error>
+where
+    F: Fn(A) -> T + 'static,
+    A: Serialize,
+{
+    let task = registry::index_of::<F>()?;
     let bytes = encode(arg)?;
     Ok(protocol::request(task, std::iter::once(bytes.as_slice())))
 }

@@ -3,9 +3,13 @@
 //! A function pointer cannot cross to another process: its address differs there (ASLR), and
 //! turning an integer back into a function needs `unsafe`. So both sides build the same table (the
 //! same binary runs the same `tasks![...]` at the top of `main`) and a task travels as its index.
-//! The parent finds the index by comparing addresses *within its own process*, together with the
-//! argument and result types: two functions the optimiser merged into one address have the same
-//! machine code, so with the same types either entry computes the same thing.
+//!
+//! The parent finds the index by the function's *type*, not its address. Every function item has
+//! a type of its own (zero-sized, `'static`), so `TypeId::of::<F>()` names it exactly. Its address
+//! does not: in an optimised build, rustc copies small functions into each codegen unit that uses
+//! them, so `f as usize` at the `tasks![...]` line and at a `submit` elsewhere can differ (the
+//! first version of this module compared addresses and failed so in `--release`), and two
+//! identical functions may also be merged into one address.
 
 use std::any::TypeId;
 use std::fmt;
@@ -25,9 +29,7 @@ type Call = Box<dyn Fn(&[u8]) -> Outcome + Send + Sync>;
 /// One function a worker process can run: build it with [`tasks!`](crate::process::tasks).
 pub struct Task {
     name: &'static str,
-    address: usize,
-    argument: TypeId,
-    result: TypeId,
+    function: TypeId,
     call: Call,
 }
 
@@ -40,17 +42,17 @@ impl Task {
     /// let task = concurrent::process::Task::new("double", double);
     /// assert_eq!(task.name(), "double");
     /// ```
-    pub fn new<A, T>(name: &'static str, f: fn(A) -> T) -> Task
+    pub fn new<F, A, T>(name: &'static str, f: F) -> Task
     where
+        F: Fn(A) -> T + Send + Sync + 'static,
         A: DeserializeOwned + 'static,
         T: Serialize + 'static,
     {
+        assert_function::<F>();
         Task {
             name,
-            address: f as usize,
-            argument: TypeId::of::<A>(),
-            result: TypeId::of::<T>(),
-            call: Box::new(move |bytes| call(f, bytes)),
+            function: TypeId::of::<F>(),
+            call: Box::new(move |bytes| call(&f, bytes)),
         }
     }
 
@@ -71,7 +73,7 @@ impl fmt::Debug for Task {
 }
 
 /// Runs `f` on a decoded argument; each way it can fail becomes an [`Outcome`] for the parent.
-fn call<A: DeserializeOwned, T: Serialize>(f: fn(A) -> T, bytes: &[u8]) -> Outcome {
+fn call<A: DeserializeOwned, T: Serialize>(f: &impl Fn(A) -> T, bytes: &[u8]) -> Outcome {
     let argument: A = match postcard::from_bytes(bytes) {
         Ok(argument) => argument,
         Err(error) => {
@@ -121,19 +123,17 @@ impl Tasks {
         self.tasks.get(usize::try_from(index).ok()?)
     }
 
-    /// The index of `f` in this table, or why it cannot be sent.
-    fn index_of<A: 'static, T: 'static>(&self, f: fn(A) -> T) -> Result<u32, Error> {
-        let (address, argument, result) = (f as usize, TypeId::of::<A>(), TypeId::of::<T>());
-        let found = self.tasks.iter().position(|task| {
-            task.address == address && task.argument == argument && task.result == result
-        });
+    /// The index of function `F` in this table, or why it cannot be sent.
+    fn index_of<F: 'static>(&self) -> Result<u32, Error> {
+        let function = TypeId::of::<F>();
+        let found = self.tasks.iter().position(|task| task.function == function);
         match found.map(u32::try_from) {
             Some(Ok(index)) => Ok(index),
             _ => Err(Error::Unsendable(format!(
-                "this {} is not registered as a process task: add it to the \
+                "{} is not registered as a process task: add it to the \
                  concurrent::process::tasks![...] list that main passes to \
                  concurrent::process::init (registered: {})",
-                std::any::type_name::<fn(A) -> T>(),
+                std::any::type_name::<F>(),
                 self.names().collect::<Vec<_>>().join(", ")
             ))),
         }
@@ -166,16 +166,30 @@ pub(crate) fn register(tasks: Tasks) {
     let _ = REGISTERED.set(tasks);
 }
 
-/// The index of `f` in the registered table, or a message that says how to register it.
-pub(crate) fn index_of<A: 'static, T: 'static>(f: fn(A) -> T) -> Result<u32, Error> {
+/// The index of function `F` in the registered table, or a message that says how to register it.
+pub(crate) fn index_of<F: 'static>() -> Result<u32, Error> {
+    assert_function::<F>();
     match REGISTERED.get() {
-        Some(tasks) => tasks.index_of(f),
+        Some(tasks) => tasks.index_of::<F>(),
         None => Err(Error::Unsendable(format!(
-            "no process tasks are registered, so this {} cannot be sent to a worker: call \
+            "no process tasks are registered, so {} cannot be sent to a worker: call \
              concurrent::process::init(concurrent::process::tasks![...]) at the top of main \
              (in a test, see ProcessPoolBuilder::test_worker)",
-            std::any::type_name::<fn(A) -> T>()
+            std::any::type_name::<F>()
         ))),
+    }
+}
+
+/// Refuses, at compile time, a task that carries data: a closure that captures something, or a
+/// function pointer (whose value, an address, means nothing in another process). A function
+/// item and a closure that captures nothing are zero-sized: their type is the whole of them.
+pub(crate) const fn assert_function<F>() {
+    const {
+        assert!(
+            std::mem::size_of::<F>() == 0,
+            "a process task must be a function named directly (or a closure that captures \
+             nothing): captured data and function pointers cannot travel to another process"
+        )
     }
 }
 
