@@ -35,7 +35,7 @@ fn main() {
 
     let pool = ProcessPoolExecutor::builder()
         .workers(2)
-        .time_limit(Duration::from_secs(2))
+        .time_limit(Duration::from_secs(1))
         .build();
     let records = ["alpha", "corrupt", "beta", "", "endless", "gamma"];
     let futures: Vec<_> = records

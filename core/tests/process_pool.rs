@@ -113,6 +113,7 @@ fn not_registered(n: u64) -> u64 {
     n + 1
 }
 
+// ANCHOR: entry
 fn register() {
     process::init(tasks![
         square,
@@ -138,8 +139,6 @@ fn worker() {
     register();
 }
 
-// ---- helpers ----
-
 fn pool(workers: usize) -> ProcessPoolExecutor {
     register();
     ProcessPoolExecutor::builder()
@@ -147,6 +146,9 @@ fn pool(workers: usize) -> ProcessPoolExecutor {
         .test_worker("worker")
         .build()
 }
+// ANCHOR_END: entry
+
+// ---- helpers ----
 
 fn deadline<T: Send + 'static>(what: &str, test: impl FnOnce() -> T + Send + 'static) -> T {
     concurrent::testing::deadline(what, LIMIT, test)
@@ -569,6 +571,31 @@ fn a_wrong_worker_entry_point_breaks_the_pool_with_advice() {
         let refused = pool.submit(square, 1).map(|_| ()).unwrap_err();
         assert!(
             matches!(&refused, Error::Broken(m) if m.contains("test_worker")),
+            "got {refused:?}"
+        );
+    });
+}
+
+/// A worker entry point that forgot `init`: started as a worker, it builds a pool as `main`
+/// would (in a normal run it does nothing).
+#[test]
+fn forgetful_worker() {
+    if std::env::var_os("CONCURRENT_PROCESS_WORKER").is_some() {
+        let _pool = ProcessPoolExecutor::new(1); // exits: it would start workers of its own
+    }
+}
+
+#[test]
+fn a_worker_that_runs_main_without_init_stops_instead_of_forking_more() {
+    deadline("a worker entry point without init", || {
+        register();
+        let pool = ProcessPoolExecutor::builder()
+            .workers(1)
+            .test_worker("forgetful_worker")
+            .build();
+        let refused = pool.submit(square, 1).map(|_| ()).unwrap_err();
+        assert!(
+            matches!(&refused, Error::Broken(m) if m.contains("without calling concurrent::process::init")),
             "got {refused:?}"
         );
     });
