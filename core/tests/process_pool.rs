@@ -363,6 +363,26 @@ where
 }
 
 #[test]
+fn requests_sent_behind_a_crash_run_once_on_the_next_worker() {
+    deadline("requests queued behind a crash on one worker", || {
+        let pool = pool(1); // one worker: the requests behind the crash are in its pipe
+        let crashed = pool.submit(abort, ()).unwrap();
+        let behind: Vec<_> = (0..8).map(|n| pool.submit(square, n).unwrap()).collect();
+        let Err(Error::Broken(message)) = crashed.result() else {
+            panic!("the abort should fail its own future with Error::Broken");
+        };
+        for (n, future) in (0..8).zip(behind) {
+            assert_eq!(
+                future.result(),
+                Ok(n * n),
+                "task {n}, sent behind the crash"
+            );
+        }
+        assert_reaped(pid_in(&message), "crashed with requests behind it");
+    });
+}
+
+#[test]
 fn abort_fails_only_its_task() {
     crash_fails_only_its_task(abort, "signal 6 (SIGABRT");
 }

@@ -39,7 +39,9 @@ pub(crate) struct WorkerProcess {
     /// Bytes read from stdout and not yet consumed.
     buffer: Vec<u8>,
     pub(crate) pid: u32,
-    /// Requests answered so far (for `max_tasks_per_child`).
+    /// Requests sent so far.
+    pub(crate) sent: usize,
+    /// Requests answered so far.
     pub(crate) requests: usize,
 }
 
@@ -69,6 +71,7 @@ impl WorkerProcess {
             stdin: Some(stdin),
             stdout,
             buffer: Vec::new(),
+            sent: 0,
             requests: 0,
         };
         match worker.await_magic(Instant::now() + launch.startup_limit) {
@@ -107,8 +110,18 @@ impl WorkerProcess {
         request: &[u8],
         deadline: Option<Instant>,
     ) -> Result<Vec<Outcome>, Failure> {
-        if let Some(cause) = self.died_idle() {
-            return Err(Failure::NotSent(cause));
+        self.send(request).map_err(Failure::NotSent)?;
+        self.receive(deadline)
+    }
+
+    /// Sends a request frame without waiting for the reply. On failure the worker is dead and
+    /// reaped, and the error names the cause. With nothing outstanding, it first checks that the
+    /// worker did not die while idle, so a request is not handed to a dead process.
+    pub(crate) fn send(&mut self, request: &[u8]) -> Result<(), String> {
+        if self.sent == self.requests
+            && let Some(cause) = self.died_idle()
+        {
+            return Err(cause);
         }
         let sent = match self.stdin.as_mut() {
             Some(stdin) => protocol::write_frame(stdin, request),
@@ -116,8 +129,15 @@ impl WorkerProcess {
         };
         if sent.is_err() {
             // The worker is gone; its exit status says why.
-            return Err(Failure::NotSent(self.reap()));
+            return Err(self.reap());
         }
+        self.sent += 1;
+        Ok(())
+    }
+
+    /// Waits for the reply to the oldest outstanding request, until `deadline` if there is one.
+    /// On failure the worker is dead and reaped (killed first on a timeout).
+    pub(crate) fn receive(&mut self, deadline: Option<Instant>) -> Result<Vec<Outcome>, Failure> {
         let outcomes = self.read_reply(deadline)?;
         self.requests += 1;
         Ok(outcomes)

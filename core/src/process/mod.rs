@@ -106,6 +106,7 @@
 
 mod child;
 mod jobs;
+mod lane;
 mod map;
 mod pool;
 mod protocol;

@@ -5,7 +5,6 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -21,14 +20,14 @@ use super::{registry, worker};
 use crate::{Error, Future, Promise};
 
 /// How long an idle worker may take to exit once its stdin closes, before it is killed.
-const EXIT_GRACE: Duration = Duration::from_secs(5);
+pub(super) const EXIT_GRACE: Duration = Duration::from_secs(5);
 
 static NEXT_POOL_ID: AtomicUsize = AtomicUsize::new(1);
 
 thread_local! {
     /// The id of the pool whose manager runs on this thread (0 elsewhere): done callbacks run
     /// here, and a manager must not wait for itself.
-    static MANAGER_OF: Cell<usize> = const { Cell::new(0) };
+    pub(super) static MANAGER_OF: Cell<usize> = const { Cell::new(0) };
 }
 
 /// A pool of worker processes: Python's `ProcessPoolExecutor`, for isolation rather than speed.
@@ -87,14 +86,14 @@ pub struct ProcessPoolExecutor {
 }
 
 /// What the pool's managers share.
-struct Shared {
-    id: usize,
+pub(super) struct Shared {
+    pub(super) id: usize,
     state: Mutex<State>,
     /// Signalled when a request is queued or the pool closes.
     available: Condvar,
     workers: usize,
     launch: Launch,
-    max_tasks_per_child: Option<usize>,
+    pub(super) max_tasks_per_child: Option<usize>,
     time_limit: Option<Duration>,
     /// The initializer's request frame, sent to each new worker first.
     initializer: Option<Vec<u8>>,
@@ -106,6 +105,8 @@ struct State {
     jobs: VecDeque<Box<dyn Pending>>,
     /// `Error::Shutdown` or `Error::Broken(..)` once no request is accepted.
     closed: Option<Error>,
+    /// Managers waiting for a request.
+    idle: usize,
 }
 
 /// Configures a [`ProcessPoolExecutor`]: `ProcessPoolExecutor::builder()...build()`.
@@ -215,6 +216,7 @@ impl ProcessPoolBuilder {
             state: Mutex::new(State {
                 jobs: VecDeque::new(),
                 closed: None,
+                idle: 0,
             }),
             available: Condvar::new(),
             workers,
@@ -462,7 +464,7 @@ impl Shared {
     }
 
     /// The next request, or `None` once the pool is closed and the queue empty.
-    fn next_job(&self) -> Option<Box<dyn Pending>> {
+    pub(super) fn next_job(&self) -> Option<Box<dyn Pending>> {
         let mut state = lock(&self.state);
         loop {
             if let Some(job) = state.jobs.pop_front() {
@@ -471,11 +473,23 @@ impl Shared {
             if state.closed.is_some() {
                 return None;
             }
+            state.idle += 1;
             state = self
                 .available
                 .wait(state)
                 .unwrap_or_else(|p| p.into_inner());
+            state.idle -= 1;
         }
+    }
+
+    /// A request to send ahead to a busy worker, unless another manager is idle (then it is
+    /// that one's) or none is queued.
+    pub(super) fn try_next_job(&self) -> Option<Box<dyn Pending>> {
+        let mut state = lock(&self.state);
+        if state.idle > 0 {
+            return None;
+        }
+        state.jobs.pop_front()
     }
 
     fn close(&self, cancel: bool) {
@@ -496,7 +510,7 @@ impl Shared {
     }
 
     /// No more requests are accepted and the queued ones fail with [`Error::Broken`].
-    fn break_with(&self, reason: String) {
+    pub(super) fn break_with(&self, reason: String) {
         log::error!("process pool broken: {reason}");
         let error = Error::Broken(reason);
         let mut state = lock(&self.state);
@@ -517,14 +531,14 @@ impl Shared {
         MANAGER_OF.with(|pool| pool.get() == self.id)
     }
 
-    fn set_pid(&self, slot: usize, pid: Option<u32>) {
+    pub(super) fn set_pid(&self, slot: usize, pid: Option<u32>) {
         if let Some(entry) = lock(&self.pids).get_mut(slot) {
             *entry = pid;
         }
     }
 
     /// Starts a worker process and runs the initializer in it.
-    fn start_worker(&self, slot: usize) -> Result<WorkerProcess, String> {
+    pub(super) fn start_worker(&self, slot: usize) -> Result<WorkerProcess, String> {
         let mut worker = WorkerProcess::start(&self.launch)?;
         if let Some(frame) = &self.initializer {
             let deadline = Instant::now() + self.launch.startup_limit;
@@ -550,82 +564,11 @@ impl Shared {
                 }
             }
         }
+        // The initializer is not a task: max_tasks_per_child counts from here.
+        worker.sent = 0;
+        worker.requests = 0;
         self.set_pid(slot, Some(worker.pid));
         Ok(worker)
-    }
-
-    /// One manager: keeps a worker process in `slot` and feeds it requests one at a time, so
-    /// when a process dies, the request it was running is known, and only that one fails.
-    fn manage(self: Arc<Self>, slot: usize, ready: Sender<()>) {
-        MANAGER_OF.with(|pool| pool.set(self.id));
-        let mut worker = match self.start_worker(slot) {
-            Ok(worker) => Some(worker),
-            Err(reason) => {
-                self.break_with(reason);
-                None
-            }
-        };
-        drop(ready);
-        while let Some(job) = self.next_job() {
-            if !job.start() {
-                continue; // cancelled while queued
-            }
-            let reply = self.run(slot, &mut worker, job.frame(), job.time_limit());
-            job.finish(reply);
-        }
-        if let Some(worker) = worker.take() {
-            worker.close(EXIT_GRACE);
-        }
-        self.set_pid(slot, None);
-    }
-
-    /// Sends one request, starting a worker first if the slot has none. A worker that died idle
-    /// (the request could not even be written) is replaced and the request sent once more: it
-    /// never ran, so this neither loses nor duplicates it.
-    fn run(
-        &self,
-        slot: usize,
-        worker: &mut Option<WorkerProcess>,
-        frame: &[u8],
-        time_limit: Option<Duration>,
-    ) -> Result<Vec<Outcome>, Error> {
-        for attempt in 0..2 {
-            let process = match worker {
-                Some(process) => process,
-                None => match self.start_worker(slot) {
-                    Ok(process) => worker.insert(process),
-                    Err(reason) => {
-                        // A pool that cannot start workers any more is broken, as at build.
-                        self.break_with(reason.clone());
-                        return Err(Error::Broken(reason));
-                    }
-                },
-            };
-            let deadline = time_limit.map(|limit| Instant::now() + limit);
-            let outcome = process.call(frame, deadline);
-            if outcome.is_err()
-                || self
-                    .max_tasks_per_child
-                    .is_some_and(|n| process.requests >= n)
-            {
-                // Reaped already on failure; a retired worker is closed before its last future
-                // completes, so whoever sees the result sees the process gone.
-                if let Some(process) = worker.take() {
-                    process.close(EXIT_GRACE);
-                }
-                self.set_pid(slot, None);
-            }
-            match outcome {
-                Ok(outcomes) => return Ok(outcomes),
-                Err(Failure::TimedOut) => return Err(Error::TimedOut),
-                Err(Failure::Died(cause)) => return Err(Error::Broken(cause)),
-                Err(Failure::NotSent(cause)) if attempt == 0 => {
-                    log::warn!("{cause} while idle; starting a new one");
-                }
-                Err(Failure::NotSent(cause)) => return Err(Error::Broken(cause)),
-            }
-        }
-        Err(Error::Broken("unreachable: no attempt left".to_owned()))
     }
 }
 

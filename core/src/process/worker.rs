@@ -64,6 +64,7 @@ fn run(tasks: &Tasks, parent: &str) -> io::Result<()> {
             )
         })?;
         let outcomes: Vec<_> = request.arguments.iter().map(|arg| task.run(arg)).collect();
+        // Always at once: the next request, if already here, may run for a long time.
         protocol::write_frame(&mut channel, &protocol::reply(&outcomes))?;
     }
     Ok(())
