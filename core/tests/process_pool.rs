@@ -662,19 +662,25 @@ fn drop_waits_for_queued_tasks_and_reaps_the_workers() {
     });
 }
 
-/// Run only as a child of `workers_die_with_their_parent`: builds a pool, prints its worker pids
-/// and waits to be killed.
+/// Run only as a child of `workers_die_with_their_parent`: builds a pool, keeps both workers
+/// busy, prints their pids and waits to be killed.
 #[test]
 fn orphan_parent() {
     if std::env::var_os("PROCESS_POOL_ORPHAN_PARENT").is_none() {
         return;
     }
     let pool = pool(2);
-    let pids: Vec<String> = pool.worker_pids().iter().map(u32::to_string).collect();
+    // Busy workers never read their stdin's end: only the parent-death signal can stop them.
+    let witness = Witness::new();
+    let spinning: Vec<_> = (0..2)
+        .map(|_| pool.submit(report_and_spin, witness.port()).unwrap())
+        .collect();
+    let pids: Vec<String> = (0..2).map(|_| witness.accept().1.to_string()).collect();
     println!("PIDS {}", pids.join(" "));
     std::io::stdout().flush().unwrap();
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line); // killed before this returns
+    drop(spinning);
 }
 
 #[test]
