@@ -96,3 +96,29 @@ fn sum_on<E: Executor>(
         .filter_map(|future| future.result().ok())
         .fold(0, u64::wrapping_add)
 }
+
+/// The process pool's task (a plain function, registered by the demo's `main`): `rounds` steps
+/// of computation.
+#[cfg(unix)]
+pub fn spin_task(rounds: u64) -> u64 {
+    spin(rounds)
+}
+
+// ANCHOR: processes
+/// The computations on a process pool of one worker process per core (its start included, as for
+/// the other pools), in chunks, so each round trip to a worker carries several tasks.
+#[cfg(unix)]
+pub fn computes_in_processes(
+    pool: concurrent::process::ProcessPoolExecutor,
+    tasks: usize,
+    rounds: u64,
+) -> Result<(u64, Duration), concurrent::Error> {
+    let start = Instant::now();
+    let chunksize = (tasks / (4 * pool.max_workers())).max(1);
+    let sum = pool
+        .map(spin_task, vec![rounds; tasks], chunksize)?
+        .try_fold(0u64, |sum, value| value.map(|v| sum.wrapping_add(v)))?;
+    drop(pool);
+    Ok((sum, start.elapsed()))
+}
+// ANCHOR_END: processes

@@ -113,11 +113,35 @@ fn the_when_to_use_what_numbers_are_produced() {
         env!("CARGO_BIN_EXE_when-to-use-what"),
         &["--quick"],
     );
+    #[cfg(unix)]
+    assert!(
+        run.stdout.contains("process pool"),
+        "no process pool row:\n{}",
+        run.stdout
+    );
     for row in [
         "| thread pool, one worker per wait |",
         "| tokio, one thread per core |",
         "CPU pool",
     ] {
         assert!(run.stdout.contains(row), "no {row:?}:\n{}", run.stdout);
+    }
+}
+
+#[cfg(unix)]
+#[course_testing::test(deadline_secs = 60)]
+fn the_unsendable_demo_refuses_both_cases_and_runs_the_fixes() {
+    let run = demo("unsendable", env!("CARGO_BIN_EXE_unsendable"), &[]);
+    for line in [
+        "square(7): 49",
+        "not_registered(1): refused: ",
+        "name_len(non-UTF-8 path): refused: ",
+        "name_len_bytes(its bytes): 13",
+    ] {
+        assert!(
+            run.stdout.contains(line),
+            "expected {line:?} in:\n{}",
+            run.stdout
+        );
     }
 }

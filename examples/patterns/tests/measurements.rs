@@ -27,6 +27,33 @@ fn every_runner_finishes_every_wait_and_computes_the_same_sum() {
     }
 }
 
+// The entry point of this test binary's process-pool workers (libtest owns `main`).
+#[cfg(unix)]
+#[test]
+fn worker() {
+    register();
+}
+
+#[cfg(unix)]
+fn register() {
+    concurrent::process::init(concurrent::process::tasks![
+        example_patterns::when::spin_task
+    ]);
+}
+
+#[cfg(unix)]
+#[course_testing::test(deadline_secs = 30, hint = "a worker process that never started?")]
+fn the_process_pool_computes_the_same_sum() {
+    register();
+    let pool = concurrent::process::ProcessPoolExecutor::builder()
+        .workers(2)
+        .test_worker("worker")
+        .build();
+    let (sum, _) =
+        example_patterns::when::computes_in_processes(pool, 10, 1000).expect("the tasks run");
+    assert_eq!(sum, (0..10).map(|_| spin(1000)).fold(0, u64::wrapping_add));
+}
+
 #[course_testing::test]
 fn measure_runs_every_task_at_any_pool_size() {
     fn one() -> u64 {

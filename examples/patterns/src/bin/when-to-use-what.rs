@@ -44,6 +44,11 @@ enum Many {
 }
 
 fn main() -> Result<()> {
+    // A process pool's worker is this program started again: it stops here and serves tasks.
+    #[cfg(unix)]
+    concurrent::process::init(concurrent::process::tasks![
+        example_patterns::when::spin_task
+    ]);
     let args = Args::parse();
     if let Some(many) = args.many_waits {
         return many_waits(many, args.waits, Duration::from_millis(args.wait_ms));
@@ -93,6 +98,13 @@ fn main() -> Result<()> {
             "{name}: a different result"
         );
         println!("  {name:<12} {:>8.3} s", took.as_secs_f64());
+    }
+    #[cfg(unix)]
+    {
+        let pool = concurrent::process::ProcessPoolExecutor::new(cores());
+        let (sum, took) = example_patterns::when::computes_in_processes(pool, tasks, rounds)?;
+        anyhow::ensure!(checksum == Some(sum), "process pool: a different result");
+        println!("  {:<12} {:>8.3} s", "process pool", took.as_secs_f64());
     }
 
     println!("\n{many} concurrent waits of {many_wait_ms} ms, each way in a process of its own:");
