@@ -55,6 +55,11 @@ pub enum Error {
     /// The executor can no longer run tasks, for the reason given (for example a failing initializer).
     #[error("the executor is broken: {0}")]
     Broken(String),
+    /// A task cannot cross to a worker process: its function is not registered, or its argument
+    /// or result cannot be serialised (Python's `PicklingError`). Only the process pool
+    /// ([`concurrent::process`](crate::process)) reports it.
+    #[error("the task cannot be sent to or from a worker process: {0}")]
+    Unsendable(String),
     /// The executor was shut down, so it accepts no new tasks.
     #[error("the executor has been shut down and accepts no new tasks")]
     Shutdown,

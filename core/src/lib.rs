@@ -110,6 +110,8 @@ mod error;
 mod executor;
 mod future;
 mod map;
+#[cfg(unix)]
+pub mod process;
 mod queue;
 mod sync;
 mod task;

@@ -1,0 +1,97 @@
+//! Worked example 5: tasks that report through done callbacks, an event-driven summary, and a
+//! callback that panics (logged, ignored, harmless). The same blocks run sequentially first.
+//!
+//! ```sh
+//! cargo run -p example-worked --release --bin callbacks
+//! ```
+// xtask-check-args: --numbers 20000
+
+use anyhow::Result;
+use clap::Parser;
+use concurrent::ThreadPoolExecutor;
+use example_worked::callbacks::{self, Event};
+use example_worked::timing::{speedup_line, timed};
+use indicatif::ProgressBar;
+
+/// Longest Collatz chains per block, reported through done callbacks.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Numbers to try, from 0 (0 itself fails: its block reports an error).
+    #[arg(long, default_value_t = 3_000_000)]
+    numbers: u64,
+    /// Numbers per task.
+    #[arg(long, default_value_t = 50_000)]
+    block: u64,
+    /// Workers of the pool (default: one per core).
+    #[arg(long)]
+    workers: Option<usize>,
+    /// The block whose future gets a callback that panics.
+    #[arg(long, default_value_t = 3)]
+    buggy: usize,
+}
+
+// ANCHOR: logger
+/// The pool reports a panicking callback with `log::error!`: print such records on stderr.
+struct StderrLogger;
+
+impl log::Log for StderrLogger {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        metadata.level() <= log::Level::Warn
+    }
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) {
+            eprintln!("[{}] {}", record.level(), record.args());
+        }
+    }
+    fn flush(&self) {}
+}
+// ANCHOR_END: logger
+
+static LOGGER: StderrLogger = StderrLogger;
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    log::set_logger(&LOGGER).map_err(|e| anyhow::anyhow!("{e}"))?;
+    log::set_max_level(log::LevelFilter::Warn);
+    // The panicking callback's message is logged by the pool: no need for the default hook's.
+    std::panic::set_hook(Box::new(|_| {}));
+    let blocks = callbacks::blocks(0, args.numbers, args.block);
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+
+    let (sequential, sequential_took) = timed(|| callbacks::run_sequential(&blocks));
+    let pool = ThreadPoolExecutor::new(workers);
+    let bar = ProgressBar::new(blocks.len() as u64);
+    let (summary, parallel_took) = timed(|| {
+        callbacks::run_with_callbacks(&pool, &blocks, Some(args.buggy), |event: &Event| {
+            bar.set_message(format!("{event:?}"));
+            bar.inc(1);
+        })
+    });
+    bar.finish_and_clear();
+
+    println!(
+        "{} blocks of {} numbers: {} done, {} failed",
+        blocks.len(),
+        args.block,
+        summary.done,
+        summary.failed.len()
+    );
+    for (block, reason) in &summary.failed {
+        println!("block {block} failed: {reason}");
+    }
+    if let Some(best) = summary.best {
+        println!(
+            "longest chain below {}: {} ({} steps)",
+            args.numbers, best.start, best.steps
+        );
+    }
+    anyhow::ensure!(
+        summary == sequential,
+        "the callbacks' summary differs from the sequential one"
+    );
+    println!("same summary as the sequential run");
+    println!("{}", speedup_line(sequential_took, parallel_took, workers));
+    Ok(())
+}
