@@ -26,14 +26,25 @@ fn dropping_a_pool_waits_for_its_tasks() {
 
 #[course_testing::test(hint = "a report that waits for a task that never ends?")]
 fn the_metrics_count_every_outcome_and_are_reported_after_the_last_task() {
-    let (report_tx, report) = mpsc::channel::<Metrics>();
+    // The first task is held at a gate. The gate is opened by a helper thread when the report
+    // arrives, or after 300 ms without one: a wrapper that reports before waiting for its tasks
+    // reports at once, with the held task unfinished; a correct one reports only after the
+    // helper gave up waiting and the task finished.
+    let (report_tx, report) = mpsc::channel::<(Metrics, usize)>();
+    let (reported_tx, reported) = mpsc::channel::<()>();
     let (release, gate) = mpsc::channel::<()>();
+    let helper = std::thread::spawn(move || {
+        let _ = reported.recv_timeout(Duration::from_millis(300));
+        drop(release);
+    });
     let finished = Arc::new(AtomicUsize::new(0));
     {
+        let at_report = Arc::clone(&finished);
         let pool = MeteredExecutor::new("test", ThreadPoolExecutor::new(1)).on_drop(
             move |name, metrics| {
                 assert_eq!(name, "test");
-                let _ = report_tx.send(metrics.clone());
+                let _ = report_tx.send((metrics.clone(), at_report.load(Ordering::SeqCst)));
+                let _ = reported_tx.send(());
             },
         );
         // The single worker waits at the gate; everything else queues behind it.
@@ -51,17 +62,14 @@ fn the_metrics_count_every_outcome_and_are_reported_after_the_last_task() {
             cancelled.cancel(),
             "queued behind the held task: cancellable"
         );
-        assert!(report.try_recv().is_err(), "no report before the drop");
-        drop(release);
         drop((first, ok, panics));
     }
-    let metrics = report
+    let (metrics, finished_at_report) = report
         .recv_timeout(Duration::from_secs(5))
         .expect("one report on drop");
     assert_eq!(
-        finished.load(Ordering::SeqCst),
-        1,
-        "the held task ran before the report"
+        finished_at_report, 1,
+        "the report came before the held task finished: wait for the tasks first"
     );
     let expected = (4, 2, 1, 1);
     let got = (
@@ -75,6 +83,7 @@ fn the_metrics_count_every_outcome_and_are_reported_after_the_last_task() {
         "(submitted, succeeded, panicked, cancelled): {metrics}"
     );
     assert!(report.try_recv().is_err(), "exactly one report");
+    helper.join().expect("the helper thread");
 }
 
 #[course_testing::test]

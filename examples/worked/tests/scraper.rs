@@ -107,3 +107,33 @@ fn the_demo_scrapes_the_loopback_site_and_prints_the_summary() {
     );
     assert!(run.stdout.contains("with 5 workers"), "{}", run.stdout);
 }
+
+#[course_testing::test(deadline_secs = 30)]
+fn the_demo_fetches_the_urls_given_by_flag() {
+    let server = HttpServer::builder()
+        .route("/hello", Route::ok("hello"))
+        .start()
+        .expect("start the server");
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_scraper"));
+    demo.args(["--parallel-only", "--url", &server.url("/hello")]);
+    demo.args(["--url", "http://127.0.0.1:1/"]);
+    let run = child::run(
+        "the scraper demo",
+        demo,
+        Duration::from_secs(25),
+        "did a request hang?",
+    );
+    run.assert_succeeded();
+    assert!(
+        run.stdout.contains("status codes: 200: 1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("failed (no response): 1"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("bytes: 5"), "{}", run.stdout);
+    assert_eq!(server.stats().total(), 1);
+}

@@ -12,6 +12,11 @@ use concurrent::{Executor, ThreadPoolExecutor};
 use example_patterns::wrapper::MeteredExecutor;
 
 fn main() {
+    // One line per panicking task, with the thread's name (the pool's prefix shows there).
+    std::panic::set_hook(Box::new(|info| {
+        let thread = std::thread::current();
+        eprintln!("[{}] {info}", thread.name().unwrap_or("unnamed"));
+    }));
     // ANCHOR: drop_for_free
     // Python: with ThreadPoolExecutor(4) as ex: ...   (the with block waits for every task)
     let finished = Arc::new(AtomicUsize::new(0));

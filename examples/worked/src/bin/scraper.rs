@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo run -p example-worked --bin scraper                  # 60 pages of a loopback site
-//! cargo run -p example-worked --bin scraper -- --workers 32 http://example.org/ http://example.com/
+//! cargo run -p example-worked --bin scraper -- --workers 32 --url http://example.org/ --url http://example.com/
 //! ```
 // xtask-check-args: --pages 12 --workers 6
 
@@ -20,7 +20,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// Fetch URLs sequentially, then on a thread pool, and summarise what came back.
 #[derive(Debug, Parser)]
 struct Args {
-    /// URLs to fetch; without any, a loopback site with seeded delays is served and scraped.
+    /// A URL to fetch (repeat the flag for more); without any, a loopback site with seeded delays
+    /// is served and scraped.
+    #[arg(long = "url", value_name = "URL")]
     urls: Vec<String>,
     /// Pages of the loopback site.
     #[arg(long, default_value_t = 60)]
