@@ -453,38 +453,105 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Runs every example of the `concurrent` crate (the book's code) in quick mode.
 fn check_examples(root: &Path) -> Result<String> {
-    let dir = root.join("core/examples");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .with_context(|| format!("cannot list {}", dir.display()))?
-        .filter_map(|entry| entry.ok())
-        .filter_map(|entry| {
-            entry
-                .path()
-                .file_stem()
-                .map(|stem| stem.to_string_lossy().into_owned())
-        })
-        .collect();
-    names.sort();
+    let examples = book_examples(root)?;
     cargo(root, &["build", "-q", "-p", "concurrent", "--examples"])?;
-    for name in &names {
+    let packages: Vec<&str> = examples
+        .iter()
+        .filter(|example| example.kind == "bin")
+        .map(|example| example.package.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for package in &packages {
+        cargo(root, &["build", "-q", "-p", package, "--bins"])?;
+    }
+    for example in &examples {
+        let source = std::fs::read_to_string(&example.source)
+            .with_context(|| format!("cannot read {}", example.source.display()))?;
         let mut command = workspace::cargo_command();
-        let source = std::fs::read_to_string(dir.join(format!("{name}.rs")))?;
         command
-            .args(["run", "-q", "-p", "concurrent", "--example", name, "--"])
+            .args(["run", "-q", "-p", &example.package])
+            .arg(format!("--{}", example.kind))
+            .arg(&example.name)
+            .arg("--")
             .args(check_args(&source))
             .current_dir(root);
+        let label = format!("{} `{}` of {}", example.kind, example.name, example.package);
         let outcome = process::run(command, EXAMPLE_LIMIT, process::NO_CAP)?;
         if outcome.timed_out() {
-            bail!("example `{name}` did not finish within {EXAMPLE_LIMIT:?}");
+            bail!("{label} did not finish within {EXAMPLE_LIMIT:?}");
         }
         if !outcome.success() {
             bail!(
-                "example `{name}` failed:\n{}",
+                "{label} failed:\n{}",
                 process::tail(&outcome.combined(), 20)
             );
         }
     }
-    Ok(format!("{} examples", names.len()))
+    Ok(format!("{} programs", examples.len()))
+}
+
+/// A program the book teaches with: an example of `concurrent` or a binary of a worked-example
+/// package under `examples/`.
+struct BookExample {
+    package: String,
+    /// `example` or `bin`, as cargo's `--example NAME` / `--bin NAME`.
+    kind: &'static str,
+    name: String,
+    source: PathBuf,
+}
+
+/// `core/examples/*.rs`, then every binary of the packages under `examples/` (from `cargo
+/// metadata`, so a `[[bin]]` with its own name or path is found as cargo sees it).
+fn book_examples(root: &Path) -> Result<Vec<BookExample>> {
+    let dir = root.join("core/examples");
+    let mut examples: Vec<BookExample> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "rs"))
+        .filter_map(|path| {
+            let name = path.file_stem()?.to_string_lossy().into_owned();
+            Some(BookExample {
+                package: "concurrent".to_owned(),
+                kind: "example",
+                name,
+                source: path,
+            })
+        })
+        .collect();
+    examples.sort_by(|a, b| a.name.cmp(&b.name));
+    let outcome = cargo(
+        root,
+        &["metadata", "-q", "--no-deps", "--format-version", "1"],
+    )?;
+    let metadata: serde_json::Value = serde_json::from_str(&outcome.stdout)
+        .context("`cargo metadata` printed something that is not JSON")?;
+    let under = root.join("examples");
+    let mut bins = Vec::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap_or_default());
+        if !manifest.starts_with(&under) {
+            continue;
+        }
+        let name = package["name"].as_str().unwrap_or_default();
+        for target in package["targets"].as_array().into_iter().flatten() {
+            let is_bin = target["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|kind| kind == "bin"));
+            if is_bin {
+                bins.push(BookExample {
+                    package: name.to_owned(),
+                    kind: "bin",
+                    name: target["name"].as_str().unwrap_or_default().to_owned(),
+                    source: PathBuf::from(target["src_path"].as_str().unwrap_or_default()),
+                });
+            }
+        }
+    }
+    bins.sort_by(|a, b| (&a.package, &a.name).cmp(&(&b.package, &b.name)));
+    examples.extend(bins);
+    Ok(examples)
 }
 
 /// The arguments an example asks `cargo xtask check` to run it with, from a
