@@ -158,9 +158,17 @@ impl Lane<'_> {
                     log::warn!("{cause} while idle; starting a new worker");
                 }
                 Err(cause) => {
-                    // It died running the oldest request in flight; this one never reached it.
+                    // It died with requests in flight, but not necessarily running the oldest:
+                    // the replies it wrote before dying are still in the pipe. Read them, so
+                    // the request it died on is the one that fails (and no finished request
+                    // fails, or a crashing one runs twice); this one never reached it.
                     self.retry.push_front(job);
-                    self.fail_head(Error::Broken(cause));
+                    while self.worker.is_some() && !self.in_flight.is_empty() {
+                        self.receive();
+                    }
+                    if !self.in_flight.is_empty() {
+                        self.fail_head(Error::Broken(cause));
+                    }
                     return;
                 }
             }
