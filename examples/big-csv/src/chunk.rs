@@ -1,13 +1,13 @@
 //! Summarising one byte range of the file: the work of one task.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::Path;
 
 use crate::error::BAD_ROWS_SHOWN;
+use crate::table::{Table, parse_decimal};
 use crate::{Columns, Error, Stats};
 
 /// What one range holds: statistics per category, and the rows that could not be read.
@@ -42,38 +42,36 @@ pub fn summarize_range(
         .buffer_capacity(1 << 16)
         .from_reader(file.take(range.end - range.start));
 
-    let mut categories: HashMap<Box<[u8]>, Stats, Fnv> = HashMap::default();
+    let mut categories = Table::default();
     let mut summary = ChunkSummary::default();
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = reader.position().line();
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(error) => match error.into_kind() {
-                csv::ErrorKind::Io(source) => return Err(io(source)),
-                other => {
-                    summary.bad(line, format!("{other:?}"));
-                    continue;
+            Err(error) => {
+                let line = error.position().map_or(0, |p| p.line());
+                match error.into_kind() {
+                    csv::ErrorKind::Io(source) => return Err(io(source)),
+                    other => summary.bad(line, format!("{other:?}")),
                 }
-            },
+                continue;
+            }
         }
-        let line = record.position().map_or(line, |p| p.line());
+        // The line within the range, read only for a bad row.
+        let line = || record.position().map_or(0, |p| p.line());
         match parse_row(&record, columns) {
-            Ok((category, value)) => match categories.get_mut(category) {
-                Some(stats) => stats.push(value),
-                None => match std::str::from_utf8(category) {
-                    Ok(_) => categories.entry(category.into()).or_default().push(value),
-                    Err(_) => summary.bad(line, "the category is not UTF-8 text".into()),
-                },
-            },
-            Err(reason) => summary.bad(line, reason),
+            Ok((category, value)) => {
+                if std::str::from_utf8(category).is_ok() {
+                    categories.entry(category).push(value);
+                } else {
+                    summary.bad(line(), "the category is not UTF-8 text".into());
+                }
+            }
+            Err(reason) => summary.bad(line(), reason),
         }
     }
-    summary.categories = categories
-        .into_iter()
-        .map(|(name, stats)| (String::from_utf8_lossy(&name).into_owned(), stats))
-        .collect();
+    summary.categories = categories.into_map();
     Ok(summary)
 }
 // ANCHOR_END: chunk
@@ -98,9 +96,8 @@ fn parse_row(record: &csv::ByteRecord, columns: Columns) -> Result<(&[u8], f64),
     }
     let category = &record[columns.category];
     let text = &record[columns.value];
-    let value = std::str::from_utf8(text)
-        .ok()
-        .and_then(|text| text.trim().parse::<f64>().ok())
+    let value = parse_decimal(text)
+        .or_else(|| std::str::from_utf8(text).ok()?.trim().parse::<f64>().ok())
         .filter(|value| value.is_finite())
         .ok_or_else(|| {
             format!(
@@ -117,31 +114,5 @@ impl ChunkSummary {
         if self.bad_rows.len() < BAD_ROWS_SHOWN {
             self.bad_rows.push((line, reason));
         }
-    }
-}
-
-/// FNV-1a: category names are short and come from the file, not from an attacker choosing
-/// collisions, and std's SipHash costs more per row than the rest of the lookup.
-type Fnv = BuildHasherDefault<FnvHasher>;
-
-/// The state of an FNV-1a hash.
-#[derive(Debug)]
-pub struct FnvHasher(u64);
-
-impl Default for FnvHasher {
-    fn default() -> Self {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for FnvHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }

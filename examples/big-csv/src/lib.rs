@@ -17,6 +17,7 @@ pub mod generate;
 pub mod reference;
 pub mod split;
 mod stats;
+pub mod table;
 
 use std::collections::BTreeMap;
 use std::fs::File;

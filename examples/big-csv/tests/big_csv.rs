@@ -11,3 +11,5 @@ mod merge;
 mod ranges;
 #[path = "cases/refusals.rs"]
 mod refusals;
+#[path = "cases/table.rs"]
+mod table;
