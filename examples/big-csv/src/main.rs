@@ -3,6 +3,9 @@
 //! pool with each task parsing its own byte range, and the seed's way (rows parsed here and
 //! shipped to the pool). `bench` compares with pandas; `generate` only writes a file.
 
+// `cargo xtask check` runs this demo on small input (the defaults are a measurement):
+// xtask-check-args: --rows 20000
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};

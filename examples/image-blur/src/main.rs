@@ -3,6 +3,9 @@
 //! pool, one image per task, and prints the times. `-- DIR` blurs your own folder instead;
 //! `bench` compares with Pillow on a `ProcessPoolExecutor`.
 
+// `cargo xtask check` runs this demo on small input (the defaults are a measurement):
+// xtask-check-args: --count 3 --size 96x64
+
 mod bench;
 
 use std::path::{Path, PathBuf};
