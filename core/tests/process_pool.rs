@@ -716,10 +716,21 @@ fn workers_die_with_their_parent() {
         parent.kill().unwrap();
         parent.wait().unwrap();
         // The kernel kills the workers (parent-death signal); watch /proc until they are gone.
-        for pid in pids {
+        let give_up = std::time::Instant::now() + Duration::from_secs(10);
+        for &pid in &pids {
             while let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
                 if stat[stat.rfind(')').unwrap() + 2..].starts_with('Z') {
                     break; // dead, waiting for its new parent (init) to reap it
+                }
+                if std::time::Instant::now() > give_up {
+                    for &pid in &pids {
+                        let pid = rustix::process::Pid::from_raw(pid as i32).expect("a pid");
+                        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+                    }
+                    panic!(
+                        "worker {pid} outlived its parent by 10 s (killed now): is the \
+                         parent-death signal set in the worker?"
+                    );
                 }
                 std::thread::yield_now();
             }
