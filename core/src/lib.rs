@@ -24,7 +24,9 @@
 //! |---|---|
 //! | `Executor` | the [`Executor`] trait: write code once, pass either pool |
 //! | `ThreadPoolExecutor(max_workers, thread_name_prefix, initializer, initargs)` | [`ThreadPoolExecutor::new`], [`ThreadPoolExecutor::builder`] (`initargs` are captured by the closure) |
-//! | `ProcessPoolExecutor`, `InterpreterPoolExecutor` | [`CpuPoolExecutor`]: threads, one per core (no GIL to escape, see below) |
+//! | `ProcessPoolExecutor`, `InterpreterPoolExecutor`, for speed | [`CpuPoolExecutor`]: threads, one per core (no GIL to escape, see below) |
+//! | `ProcessPoolExecutor`, for isolation | [`process::ProcessPoolExecutor`]: worker processes for tasks that may crash or must be killable; [`process::init`] is the `__main__` guard |
+//! | `if __name__ == "__main__":` | [`process::init`]`(`[`process::tasks!`]`[f, g])` first thing in `main` |
 //! | `executor.submit(fn, *args, **kwargs)` | [`Executor::submit`]`(move \|\| fn(args))` returns `Result<Future<T>, Error>` |
 //! | `executor.map(fn, *iterables, timeout, chunksize, buffersize)` | [`Executor::map`]`(f, items)` with [`.timeout()`](Map::timeout), [`.buffer_size()`](Map::buffer_size); zip iterables yourself, no `chunksize` (no pickling to amortise) |
 //! | `executor.shutdown(wait, cancel_futures)` | [`Executor::shutdown`]`(wait, cancel_futures)` |
@@ -39,7 +41,8 @@
 //! | `FIRST_COMPLETED`, `FIRST_EXCEPTION`, `ALL_COMPLETED` | [`ReturnWhen::FirstCompleted`], [`ReturnWhen::FirstException`], [`ReturnWhen::AllCompleted`] |
 //! | `CancelledError` | [`Error::Cancelled`] |
 //! | `TimeoutError` | [`Error::TimedOut`] |
-//! | `BrokenExecutor`, `BrokenThreadPool`, `BrokenProcessPool` | [`Error::Broken`] (with the reason) |
+//! | `BrokenExecutor`, `BrokenThreadPool`, `BrokenProcessPool` | [`Error::Broken`] (with the reason; in a process pool, only the task whose worker died) |
+//! | `PicklingError` | [`Error::Unsendable`]: a process task's function is not registered, or its data cannot be serialised |
 //! | `RuntimeError("cannot schedule new futures after shutdown")` | [`Error::Shutdown`] |
 //! | an exception raised by the task | [`Error::Panicked`] (with the panic message) |
 //! | `InvalidStateError` | mostly impossible by construction: a [`Promise`] completes once (it is consumed); reading a taken value gives [`Error::ResultTaken`], a value lent to a running callback [`Error::ResultLent`] |
@@ -50,6 +53,10 @@
 //!   block; the default of `min(32, cpus + 4)` workers overlaps many waits.
 //! - **Computing** (compression, primes, image filters): [`CpuPoolExecutor`], one thread per core.
 //!   More threads than cores only adds switching.
+//! - **Isolating** (code that may abort or segfault, tasks that must be killable):
+//!   [`process::ProcessPoolExecutor`] (Unix). Each task runs in a worker process; a crash fails
+//!   only that task's future, a time limit kills a runaway one. Arguments and results are
+//!   serialised, so it costs microseconds per task where threads cost a fraction of one.
 //! - Inside a CPU task you may still use `rayon`'s parallel iterators and `rayon::join`: the work
 //!   goes to rayon's own pool while the task waits for it. The CPU pool's threads are not rayon
 //!   workers, so the pool's other queued tasks never run nested inside a task that waits in `join`.

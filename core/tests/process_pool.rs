@@ -312,7 +312,9 @@ fn ten_thousand_tasks_none_lost_none_doubled() {
 
 #[test]
 fn max_tasks_per_child_1_uses_a_new_process_per_task() {
-    deadline("100 tasks with max_tasks_per_child = 1", || {
+    // 100 process starts: a loaded machine gets more time than the other tests.
+    let limit = Duration::from_secs(90);
+    concurrent::testing::deadline("100 tasks with max_tasks_per_child = 1", limit, || {
         register();
         let pool = ProcessPoolExecutor::builder()
             .workers(2)
@@ -490,9 +492,10 @@ fn a_pool_time_limit_applies_to_every_task() {
             .time_limit(Duration::from_millis(300))
             .test_worker("worker")
             .build();
-        let witness = Witness::new();
-        let stuck = pool.submit(report_and_spin, witness.port()).unwrap();
-        let (_stream, pid) = witness.accept();
+        let [pid] = pool.worker_pids()[..] else {
+            panic!("one worker, started by build");
+        };
+        let stuck = pool.submit(spin_forever, ()).unwrap();
         assert_eq!(stuck.result(), Err(Error::TimedOut));
         assert_reaped(pid, "killed at its time limit");
         assert_eq!(pool.submit(square, 6).unwrap().result(), Ok(36));
@@ -716,10 +719,21 @@ fn workers_die_with_their_parent() {
         parent.kill().unwrap();
         parent.wait().unwrap();
         // The kernel kills the workers (parent-death signal); watch /proc until they are gone.
-        for pid in pids {
+        let give_up = std::time::Instant::now() + Duration::from_secs(10);
+        for &pid in &pids {
             while let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
                 if stat[stat.rfind(')').unwrap() + 2..].starts_with('Z') {
                     break; // dead, waiting for its new parent (init) to reap it
+                }
+                if std::time::Instant::now() > give_up {
+                    for &pid in &pids {
+                        let pid = rustix::process::Pid::from_raw(pid as i32).expect("a pid");
+                        let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+                    }
+                    panic!(
+                        "worker {pid} outlived its parent by 10 s (killed now): is the \
+                         parent-death signal set in the worker?"
+                    );
                 }
                 std::thread::yield_now();
             }
