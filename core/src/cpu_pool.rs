@@ -11,7 +11,8 @@ use crate::{Error, Executor, Future};
 /// It is the course's answer to Python's "CPU-bound work goes to a `ProcessPoolExecutor`". Python
 /// needs processes because the GIL lets only one thread run Python code at a time; Rust has no GIL,
 /// so threads already compute in parallel and nothing has to be pickled: `Send + 'static` is the
-/// whole contract. What a process pool would add, isolation from crashes, is not provided here.
+/// whole contract. What a process pool adds is isolation (a task that aborts or runs away takes
+/// only its own worker process), at the price of serialisation: see [`crate::process`] (Unix).
 ///
 /// It behaves like [`ThreadPoolExecutor`](crate::ThreadPoolExecutor) (same trait, same worker
 /// loop, FIFO start order, cancellation, shutdown, panics caught) with two differences: it has one
