@@ -275,19 +275,32 @@ fn unpack(key: u64) -> String {
 
 /// Counts a stream a chunk at a time: each chunk is cut after its last ASCII whitespace, and the
 /// rest (a word, or a character, cut in half) waits for the next chunk.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Streamer {
     tally: Tally,
     /// Bytes read and not counted yet are `buffer[..len]`; the rest is room for the next read.
     buffer: Vec<u8>,
     len: usize,
+    /// Bytes read at a time: [`CHUNK`], or less for a small split, so that hundreds of tiny
+    /// splits do not each zero a large buffer.
+    chunk: usize,
 }
 
 impl Streamer {
-    /// Makes room for at least `CHUNK / 2` more bytes (zero-filled once, then reused).
+    /// A streamer that reads `chunk` bytes at a time.
+    fn new(chunk: usize) -> Self {
+        Streamer {
+            tally: Tally::default(),
+            buffer: Vec::new(),
+            len: 0,
+            chunk: chunk.clamp(1, CHUNK),
+        }
+    }
+
+    /// Makes room for at least half a chunk more (zero-filled once, then reused).
     fn reserve(&mut self) {
-        if self.buffer.len() - self.len < CHUNK / 2 {
-            self.buffer.resize(self.len + CHUNK, 0);
+        if self.buffer.len() - self.len < self.chunk.div_ceil(2) {
+            self.buffer.resize(self.len + self.chunk, 0);
         }
     }
 
@@ -324,7 +337,7 @@ impl Streamer {
 
     /// Counts the buffered bytes up to the last whitespace, once there are enough of them.
     fn count_complete(&mut self) {
-        if self.len < CHUNK {
+        if self.len < self.chunk {
             return;
         }
         // An ASCII whitespace byte never occurs inside a multi-byte character and always ends a
@@ -351,7 +364,7 @@ impl Streamer {
 /// Step 2. Counts the words of everything `reader` yields, a chunk at a time: memory grows with
 /// the number of distinct words, never with the length of the input.
 pub fn count_reader(mut reader: impl Read) -> io::Result<Counts> {
-    let mut streamer = Streamer::default();
+    let mut streamer = Streamer::new(CHUNK);
     while streamer.read_from(&mut reader)? > 0 {}
     Ok(streamer.finish())
 }
@@ -372,8 +385,13 @@ pub fn split_ranges(len: u64, split_size: u64) -> Vec<Range<u64>> {
 /// Step 3. Counts the words of one split of the file at `path`: every word whose first byte lies
 /// in `range`, read whole even when it runs past `range.end`.
 pub fn count_split(path: &Path, range: Range<u64>) -> io::Result<Counts> {
-    let mut reader = BufReader::with_capacity(CHUNK, File::open(path)?);
-    let mut streamer = Streamer::default();
+    // Buffers no larger than the split (plus room for its last word): a small split stays cheap.
+    let chunk = usize::try_from(range.end.saturating_sub(range.start))
+        .unwrap_or(CHUNK)
+        .saturating_add(4096)
+        .min(CHUNK);
+    let mut reader = BufReader::with_capacity(chunk, File::open(path)?);
+    let mut streamer = Streamer::new(chunk);
     // A split starts after the first ASCII whitespace at or after `start - 1`: a word that runs
     // across `start` belongs to the split before.
     let mut at = range.start.saturating_sub(1);

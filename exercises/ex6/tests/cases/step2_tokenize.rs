@@ -210,7 +210,7 @@ fn a_read_error_is_returned() {
 // Alone in a child process: the peak memory of a process shared with other tests counts theirs.
 #[course_testing::test(
     own_process,
-    deadline_secs = 20,
+    deadline_secs = 25,
     hint = "a long text: is the tokenizer doing much more work per byte than it needs?"
 )]
 fn count_reader_streams() {

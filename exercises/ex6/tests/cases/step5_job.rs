@@ -280,7 +280,7 @@ fn a_shut_down_executor_is_an_error_not_a_panic() {
 // Alone in a child process: the peak memory of a process shared with other tests counts theirs.
 #[course_testing::test(
     own_process,
-    deadline_secs = 20,
+    deadline_secs = 25,
     hint = "a big file: is the tokenizer doing much more work per byte than it needs?"
 )]
 fn memory_grows_with_the_vocabulary_not_the_input() {

@@ -96,10 +96,10 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 }
 
 /// The length of the text of the memory tests: 512 MiB in an optimised build (`cargo test
-/// --release -p ex6`), 24 MiB in a debug build, where counting runs 20 to 50 times slower. Both
+/// --release -p ex6`), 16 MiB in a debug build, where counting runs 20 to 50 times slower. Both
 /// are far above the memory limit, [`MEMORY_LIMIT`], so reading the input whole fails either way.
 pub const BIG_TEXT: u64 = if cfg!(debug_assertions) {
-    24 * MIB
+    16 * MIB
 } else {
     512 * MIB
 };
