@@ -24,8 +24,11 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 for tool in python3 mawk sort uniq tr; do
     command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install mawk?)" >&2; exit 1; }
 done
-cargo build -q --release -p ex6-solution --bin ex6-solution --manifest-path "$ROOT/Cargo.toml"
-DEMO=$CARGO_TARGET_DIR/release/ex6-solution
+# DEMO=path/to/ex6-solution skips the build (a binary built already).
+if [[ -z ${DEMO:-} ]]; then
+    cargo build -q --release -p ex6-solution --bin ex6-solution --manifest-path "$ROOT/Cargo.toml"
+    DEMO=$CARGO_TARGET_DIR/release/ex6-solution
+fi
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -33,52 +36,47 @@ trap 'rm -rf "$WORK"' EXIT
 FILES_=("$WORK"/corpus/*.txt)
 BYTES=$(cat "${FILES_[@]}" | wc -c)
 
-now() { date +%s.%N; }
-best() { sort -g | head -1; }
-mbps() { awk -v b="$BYTES" -v t="$1" 'BEGIN { printf "%.1f", b / 1e6 / t }'; }
-elapsed() { awk -v s="$1" -v e="$2" 'BEGIN { print e - s }'; }
-
-ours() {
-    "$DEMO" "${FILES_[@]}" --workers "$WORKERS" --no-sequential --top 1 |
-        awk '/^word_count,/ { for (i = 1; i <= NF; i++) if ($i == "s") print $(i - 1) }'
+# Each tool runs as a whole process under GNU time: wall seconds and CPU seconds (user + system,
+# children included), so a loaded machine shows in the CPU column as well as the wall clock.
+TIMES=$WORK/times
+measure() { # label, command...: appends "label wall cpu" for the best (lowest wall) of RUNS runs
+    local label=$1 best=""
+    shift
+    for _ in $(seq "$RUNS"); do
+        /usr/bin/time -f "%e %U %S" -o "$WORK/t" "$@" >"$WORK/out" 2>/dev/null
+        read -r wall user sys <"$WORK/t"
+        line="$wall $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
+        if [[ -z $best ]] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then best=$line; fi
+    done
+    printf '%s;%s;%s\n' "$label" "$best" "$(words_of "$label")" >>"$TIMES"
 }
-python_counter() {
-    python3 "$HERE/counter.py" --workers "$WORKERS" "${FILES_[@]}" | awk '{ print $1 }'
+words_of() { # the total number of words the tool's last run found, from its output
+    case $1 in
+    ours*) awk '/ words, / { for (i = 1; i <= NF; i++) if ($(i + 1) ~ /^words,/) print $i }' "$WORK/out" ;;
+    Counter*) awk '{ print $2 }' "$WORK/out" ;;
+    mawk*) cat "$WORK/out" ;;
+    *) awk '{ t += $1 } END { print t }' "$WORK/out" ;;
+    esac
 }
-mawk_count() {
-    local start end
-    start=$(now)
-    mawk '{ for (i = 1; i <= NF; i++) c[tolower($i)]++ } END { for (w in c) t += c[w]; print t }' \
-        "${FILES_[@]}" >"$WORK/mawk.out"
-    end=$(now)
-    elapsed "$start" "$end"
-}
-sort_uniq() {
-    local start end
-    start=$(now)
-    cat "${FILES_[@]}" | tr -s ' \n' '\n\n' | LC_ALL=C sort | LC_ALL=C uniq -c >"$WORK/uniq.out"
-    end=$(now)
-    elapsed "$start" "$end"
-}
-run_best() { for _ in $(seq "$RUNS"); do "$1"; done | best; }
+# Files end without a newline: each is fed separately, so no word is glued to the next file's.
+per_file_words() { for file in "$@"; do tr -s ' \n' '\n\n' <"$file"; echo; done; }
+export -f per_file_words
+: >"$TIMES"
 
 echo "load before: $(uptime)"
-T_OURS=$(run_best ours)
-T_PY=$(run_best python_counter)
-T_MAWK=$(run_best mawk_count)
-T_SORT=$(run_best sort_uniq)
-
-# Every tool must have found the same number of words.
-W_OURS=$("$DEMO" "${FILES_[@]}" --workers "$WORKERS" --no-sequential --top 1 | awk '/ words, / { print $(NF - 3) }')
-W_PY=$(python3 "$HERE/counter.py" --workers "$WORKERS" "${FILES_[@]}" | awk '{ print $2 }')
-W_MAWK=$(cat "$WORK/mawk.out")
-W_SORT=$(awk '{ t += $1 } END { print t }' "$WORK/uniq.out")
-
-printf '\n%s files x %s MB = %s bytes, %s workers, best of %s runs\n' "$FILES" "$SIZE_MB" "$BYTES" "$WORKERS" "$RUNS"
-printf '%-44s %9s %9s %12s %12s\n' tool seconds MB/s "ours is" words
-printf '%-44s %9.3f %9s %12s %12s\n' "ex6-solution ($WORKERS workers)" "$T_OURS" "$(mbps "$T_OURS")" "1.00x" "$W_OURS"
-for row in "Counter + ProcessPoolExecutor ($WORKERS)|$T_PY|$W_PY" "mawk, associative array|$T_MAWK|$W_MAWK" "tr | sort | uniq -c (LC_ALL=C)|$T_SORT|$W_SORT"; do
-    IFS='|' read -r label t w <<<"$row"
-    printf '%-44s %9.3f %9s %11.2fx %12s\n' "$label" "$t" "$(mbps "$t")" "$(awk -v a="$t" -v b="$T_OURS" 'BEGIN { print a / b }')" "$w"
-done
+measure "ours: ex6-solution, $WORKERS workers" "$DEMO" "${FILES_[@]}" --workers "$WORKERS" --no-sequential --top 1
+measure "Counter + ProcessPoolExecutor ($WORKERS)" python3 "$HERE/counter.py" --workers "$WORKERS" "${FILES_[@]}"
+measure "mawk, associative array" mawk '{ for (i = 1; i <= NF; i++) c[tolower($i)]++ } END { for (w in c) t += c[w]; print t }' "${FILES_[@]}"
+measure "tr, sort, uniq -c (LC_ALL=C)" bash -c 'per_file_words "$@" | LC_ALL=C sort | LC_ALL=C uniq -c' _ "${FILES_[@]}"
 echo "load after: $(uptime)"
+
+printf '\n%s files x %s MB = %s bytes, %s workers, best of %s runs (whole processes)\n' "$FILES" "$SIZE_MB" "$BYTES" "$WORKERS" "$RUNS"
+printf '%-40s %8s %8s %8s %10s %10s\n' tool "wall s" "MB/s" "CPU s" "ours is" words
+OURS_WALL=$(head -1 "$TIMES" | cut -d';' -f2 | cut -d' ' -f1)
+while IFS=';' read -r label times words; do
+    read -r wall cpu <<<"$times"
+    printf '%-40s %8.2f %8.1f %8.2f %9.2fx %10s\n' "$label" "$wall" \
+        "$(awk -v b="$BYTES" -v t="$wall" 'BEGIN { print b / 1e6 / t }')" "$cpu" \
+        "$(awk -v a="$wall" -v b="$OURS_WALL" 'BEGIN { print a / b }')" "$words"
+done <"$TIMES"
+echo "'ours is' is the tool's wall time over ours: above 1.00x, ours is faster."
