@@ -59,7 +59,7 @@ words_of() { # the total number of words the tool's last run found, from its out
     esac
 }
 # Files end without a newline: each is fed separately, so no word is glued to the next file's.
-per_file_words() { for file in "$@"; do tr -s ' \n' '\n\n' <"$file"; echo; done; }
+per_file_words() { for file in "$@"; do tr -s ' \n' '\n\n' <"$file"; echo; done | grep -v '^$'; }
 export -f per_file_words
 : >"$TIMES"
 
