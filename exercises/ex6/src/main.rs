@@ -1,0 +1,363 @@
+// The exercise 6 demo: `cargo run -p ex6 --release` generates a corpus (10 files of 10 MB) in a
+// temporary folder, or takes files and folders as arguments, and counts its words with your
+// `word_count` on a pool of one worker, then on a pool of every worker: the same splits, the same
+// code, so the speedup shows parallelism and nothing else. It prints the top words, the totals
+// and MB/s, with a progress bar per phase; `--csv counts.csv` writes every count (to a temporary
+// name, renamed when complete), `--plot top.svg` draws the top words.
+// A step still at `todo!()` is reported as a line to write, not a crash.
+// (Plain comments, not `//!`: the solution package includes this very file.)
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use concurrent::{CpuPoolExecutor, Error, Executor, Future};
+use ex6::{Options, Report, generate_corpus, split_ranges, top_k, word_count};
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Debug, Parser)]
+#[command(
+    about = "Count the words of a corpus with your exercise 6 MapReduce: on one worker, then on all"
+)]
+struct Args {
+    /// Files and folders to count (a folder: the files directly inside it). Without any, a corpus
+    /// is generated in a temporary folder.
+    paths: Vec<PathBuf>,
+    /// Files of the generated corpus.
+    #[arg(long, default_value_t = 10)]
+    files: usize,
+    /// Size of each generated file, in MB (10^6 bytes).
+    #[arg(long, default_value_t = 10)]
+    size_mb: u64,
+    /// Generate the corpus into this folder and keep it (instead of a temporary folder).
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Seed of the generated corpus.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads of the parallel run (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    workers: usize,
+    /// Split size in MiB (a map task per split).
+    #[arg(long, default_value_t = 8)]
+    split_mib: u64,
+    /// Reduce buckets (a reduce task per bucket).
+    #[arg(long, default_value_t = ex6::DEFAULT_BUCKETS)]
+    buckets: usize,
+    /// How many of the most frequent words to print.
+    #[arg(long, default_value_t = 20)]
+    top: usize,
+    /// Skip the one-worker run (no speedup is printed).
+    #[arg(long)]
+    no_sequential: bool,
+    /// Write every word and its count to this CSV file, most frequent first.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Draw the top words as a bar chart into this SVG file.
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<()> {
+    // Kept until the end of `run`: the generated corpus is deleted with it.
+    let mut generated = None;
+    let files = if args.paths.is_empty() {
+        let dir = match &args.out_dir {
+            Some(dir) => dir.clone(),
+            None => {
+                let temp = tempfile::tempdir().context("cannot create a temporary folder")?;
+                generated.insert(temp).path().to_owned()
+            }
+        };
+        let size = args.size_mb * 1_000_000;
+        let started = Instant::now();
+        let files = student("generate_corpus", || {
+            generate_corpus(&dir, args.files, size, args.seed)
+        })?
+        .with_context(|| format!("cannot write the corpus into {}", dir.display()))?;
+        println!(
+            "corpus: {} files of {} MB generated in {} (seed {}) in {:.2} s",
+            args.files,
+            args.size_mb,
+            dir.display(),
+            args.seed,
+            started.elapsed().as_secs_f64()
+        );
+        files
+    } else {
+        expand(&args.paths)?
+    };
+    if files.is_empty() {
+        bail!("nothing to count: the folders given hold no file");
+    }
+    let options = Options {
+        split_size: args.split_mib.max(1) << 20,
+        buckets: args.buckets.max(1),
+    };
+    let workers = match args.workers {
+        0 => CpuPoolExecutor::default_threads(),
+        n => n,
+    };
+
+    let sequential = if args.no_sequential {
+        None
+    } else {
+        Some(timed(&files, &options, 1)?)
+    };
+    let (report, elapsed) = timed(&files, &options, workers)?;
+    for failure in &report.failed {
+        println!("skipped: {failure}");
+    }
+    if let Some((one, _)) = &sequential
+        && one.counts != report.counts
+    {
+        bail!(
+            "the runs on 1 and on {workers} workers gave different counts: a border or a bucket is wrong"
+        );
+    }
+
+    let top = student("top_k", || top_k(&report.counts, args.top))?;
+    println!("\ntop {} words:", top.len());
+    let width = top
+        .iter()
+        .map(|(word, _)| word.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (rank, (word, count)) in top.iter().enumerate() {
+        println!("{:>4}  {word:<width$}  {count:>12}", rank + 1);
+    }
+    let (words, distinct) = student("Report::words and Report::distinct", || {
+        (report.words(), report.distinct())
+    })?;
+    println!(
+        "\n{} files, {} bytes: {words} words, {distinct} distinct",
+        report.files, report.bytes
+    );
+    let mb = report.bytes as f64 / 1e6;
+    if let Some((_, one)) = sequential {
+        println!(
+            "word_count, 1 worker:   {:>8.3} s  {:>8.1} MB/s",
+            one.as_secs_f64(),
+            mb / one.as_secs_f64()
+        );
+    }
+    println!(
+        "word_count, {workers} worker{}: {:>8.3} s  {:>8.1} MB/s{}",
+        if workers == 1 { " " } else { "s" },
+        elapsed.as_secs_f64(),
+        mb / elapsed.as_secs_f64(),
+        sequential
+            .map(|(_, one)| format!(
+                "  speedup {:.2}x",
+                one.as_secs_f64() / elapsed.as_secs_f64()
+            ))
+            .unwrap_or_default()
+    );
+    if let Some(path) = &args.csv {
+        let all = top_k(&report.counts, report.counts.len());
+        write_csv(path, &all).with_context(|| format!("cannot write {}", path.display()))?;
+        println!("wrote {} ({} words)", path.display(), all.len());
+    }
+    if let Some(path) = &args.plot {
+        plot(path, &top).with_context(|| format!("cannot draw {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    drop(generated);
+    Ok(())
+}
+
+/// The files to count: each path as given, a folder replaced by the files directly inside it,
+/// sorted by name. A missing path is kept: `word_count` reports it with its name.
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("cannot list {}", path.display()))?
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| path.is_file())
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Runs `word_count` on a pool of `workers`, with a progress bar per phase; returns the report
+/// and the time it took.
+fn timed(files: &[PathBuf], options: &Options, workers: usize) -> Result<(Report, Duration)> {
+    let maps: usize = files
+        .iter()
+        .filter_map(|file| std::fs::metadata(file).ok().filter(|meta| meta.is_file()))
+        .map(|meta| split_ranges(meta.len(), options.split_size).len())
+        .sum();
+    let pool = Progress::new(
+        CpuPoolExecutor::new(workers),
+        maps,
+        options.buckets,
+        workers,
+    );
+    let started = Instant::now();
+    let report = student("word_count", || word_count(&pool, files, options))?
+        .context("the executor refused the work")?;
+    let elapsed = started.elapsed();
+    pool.finish();
+    Ok((report, elapsed))
+}
+
+/// An executor that moves a progress bar per phase as tasks finish: the first `maps` tasks are
+/// the map phase (every map task finishes before a reduce task can start), the rest the reduce.
+struct Progress<E> {
+    inner: E,
+    done: Arc<AtomicUsize>,
+    maps: usize,
+    bars: Arc<[ProgressBar; 2]>,
+}
+
+impl<E: Executor> Progress<E> {
+    fn new(inner: E, maps: usize, buckets: usize, workers: usize) -> Self {
+        let style = ProgressStyle::with_template("{prefix:>22} [{bar:30}] {pos}/{len} tasks")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        let bar = |len: usize, phase: &str| {
+            let bar = ProgressBar::new(len as u64).with_style(style.clone());
+            bar.set_prefix(format!(
+                "{phase}, {workers} worker{}",
+                if workers == 1 { "" } else { "s" }
+            ));
+            bar
+        };
+        Progress {
+            inner,
+            done: Arc::new(AtomicUsize::new(0)),
+            maps,
+            bars: Arc::new([bar(maps, "map"), bar(buckets, "reduce")]),
+        }
+    }
+
+    fn finish(&self) {
+        for bar in self.bars.iter() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl<E: Executor> Executor for Progress<E> {
+    fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let (done, bars, maps) = (Arc::clone(&self.done), Arc::clone(&self.bars), self.maps);
+        self.inner.submit(move || {
+            let value = task();
+            let index = done.fetch_add(1, Ordering::SeqCst);
+            bars[usize::from(index >= maps)].inc(1);
+            value
+        })
+    }
+
+    fn max_workers(&self) -> usize {
+        self.inner.max_workers()
+    }
+
+    fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        self.inner.shutdown(wait, cancel_futures)
+    }
+}
+
+/// Runs a function of the exercise; a panic in it (a step still at `todo!()`) becomes an error
+/// that names it, instead of a crash.
+fn student<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "a panic".to_owned());
+        anyhow::anyhow!("{what} panicked: {message}")
+    })
+}
+
+/// `word,count` lines, written to a temporary file beside `path` and renamed: a failure never
+/// leaves half a CSV.
+fn write_csv(path: &Path, counts: &[(String, u64)]) -> Result<()> {
+    use std::io::Write;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(folder)?;
+    {
+        let mut out = std::io::BufWriter::new(file.as_file_mut());
+        writeln!(out, "word,count")?;
+        // Words are runs of alphanumeric characters: never a comma, a quote or a newline.
+        for (word, count) in counts {
+            writeln!(out, "{word},{count}")?;
+        }
+        out.flush()?;
+    }
+    file.persist(path)?;
+    Ok(())
+}
+
+/// The top words as a bar chart, most frequent on the left.
+fn plot(path: &Path, top: &[(String, u64)]) -> Result<()> {
+    use plotters::prelude::*;
+
+    let highest = top.iter().map(|(_, count)| *count).max().unwrap_or(1);
+    let root = SVGBackend::new(path, (900, 420)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            format!("The {} most frequent words", top.len()),
+            ("sans-serif", 20),
+        )
+        .margin(12)
+        .x_label_area_size(60)
+        .y_label_area_size(80)
+        .build_cartesian_2d((0..top.len()).into_segmented(), 0..highest + highest / 10)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(top.len().max(1))
+        .x_label_formatter(&|segment| match segment {
+            SegmentValue::CenterOf(index) => top
+                .get(*index)
+                .map(|(word, _)| word.clone())
+                .unwrap_or_default(),
+            _ => String::new(),
+        })
+        .y_desc("occurrences")
+        .draw()?;
+    chart.draw_series(top.iter().enumerate().map(|(index, (_, count))| {
+        Rectangle::new(
+            [
+                (SegmentValue::Exact(index), 0),
+                (SegmentValue::Exact(index + 1), *count),
+            ],
+            BLUE.mix(0.6).filled(),
+        )
+    }))?;
+    root.present()?;
+    Ok(())
+}
