@@ -228,8 +228,37 @@ pub fn forget_packages(target_dir: &Path, packages: &[&str]) {
     }
 }
 
-/// Removes the grader's staging prefix from paths, so errors read `exercises/ex3/src/lib.rs:4:5`.
+/// Removes the graded workspace's prefix from paths, so errors read `exercises/ex3/src/lib.rs:4:5`.
+/// Only where a path starts: `/x/course/...` is another folder than the workspace `/course`.
 fn relative_paths(text: &str, workspace: &Path) -> String {
     let prefix = format!("{}/", workspace.display());
-    text.replace(&prefix, "")
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&prefix) {
+        out.push_str(&rest[..at]);
+        let starts_a_path = out
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '/' | '.' | '_' | '-')));
+        if !starts_a_path {
+            out.push_str(&prefix);
+        }
+        rest = &rest[at + prefix.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_the_workspace_are_made_relative() {
+        let text = "--> /course/exercises/ex1/src/lib.rs:1:1\ncouldn't read `/tmp/x/course/s.rs`";
+        assert_eq!(
+            relative_paths(text, Path::new("/course")),
+            "--> exercises/ex1/src/lib.rs:1:1\ncouldn't read `/tmp/x/course/s.rs`"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! Lines of a submission an instructor should read: code that could imitate the test runner or
 //! reach outside the exercise. Flagged, never failed: honest code does some of these things too.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
 
@@ -36,14 +37,15 @@ const PATTERNS: [(&str, &str); 12] = [
 const SCAN_CAP: u64 = 1 << 20;
 
 /// The flags of the exercise folder `src` (the staging copy: regular files only), with the file,
-/// the line and why. Includes of files inside `src/` are fine; any other is flagged.
-pub fn scan(src: &Path) -> Vec<String> {
+/// the line and why. Includes of files inside `src/` are fine; any other is flagged. Lines the
+/// course's own `starter` folder has in the same file are the course's, not the student's.
+pub fn scan(src: &Path, starter: &Path) -> Vec<String> {
     let mut flags = Vec::new();
-    scan_folder(src, Path::new("src"), &mut flags);
+    scan_folder(src, starter, Path::new("src"), &mut flags);
     flags
 }
 
-fn scan_folder(dir: &Path, shown: &Path, flags: &mut Vec<String>) {
+fn scan_folder(dir: &Path, starter: &Path, shown: &Path, flags: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -54,8 +56,9 @@ fn scan_folder(dir: &Path, shown: &Path, flags: &mut Vec<String>) {
             continue;
         };
         let shown = shown.join(entry.file_name());
+        let starter = starter.join(entry.file_name());
         if kind.is_dir() {
-            scan_folder(&entry.path(), &shown, flags);
+            scan_folder(&entry.path(), &starter, &shown, flags);
         } else if kind.is_file() && shown.extension().is_some_and(|ext| ext == "rs") {
             let mut text = String::new();
             let read = std::fs::File::open(entry.path())
@@ -64,7 +67,17 @@ fn scan_folder(dir: &Path, shown: &Path, flags: &mut Vec<String>) {
                 flags.push(format!("{}: not UTF-8 text (not scanned)", shown.display()));
                 continue;
             }
-            scan_text(&text, &shown, flags);
+            let mut course = String::new();
+            if let Ok(file) = std::fs::File::open(&starter) {
+                let _ = file.take(SCAN_CAP).read_to_string(&mut course);
+            }
+            let course: HashSet<&str> = course.lines().collect();
+            let added: String = text
+                .lines()
+                .map(|line| if course.contains(line) { "" } else { line })
+                .collect::<Vec<_>>()
+                .join("\n");
+            scan_text(&added, &shown, flags);
         }
     }
 }

@@ -331,7 +331,10 @@ impl Grading<'_> {
         let staging_exercise = staging.join(&folder);
         let edits = staging::ignored_edits(student_dir, &course.join(&folder))?;
         let skipped = staging::take_student_sources(student_dir, &staging_exercise)?;
-        let flags = flags::scan(&staging_exercise.join("src"));
+        let flags = flags::scan(
+            &staging_exercise.join("src"),
+            &course.join(&folder).join("src"),
+        );
         // Whatever dates a previous student's tests gave the files, this build starts afresh.
         build::forget_packages(self.target_dir, &[name]);
         let mut report = self.exercise(staging, name, &folder, name, exercise)?;
