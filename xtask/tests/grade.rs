@@ -20,7 +20,7 @@ fn fixtures() -> PathBuf {
 }
 
 /// The build limit of the test runs: the compile bomb must reach it, no honest build comes near.
-const BUILD_TIMEOUT: &str = "30";
+const BUILD_TIMEOUT: &str = "60";
 
 /// Attacks the fallback does not defend (the instructors' chapter says so): graded only in the
 /// sandbox. Without it, student code runs with the grader's rights.
