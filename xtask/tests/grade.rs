@@ -159,8 +159,19 @@ fn add_generated_attacks(class: &Path, course: &Path) {
     );
 }
 
+/// One grader at a time in this test process: without the sandbox, a hostile fixture attacks every
+/// grader it can see on the machine (the threat model says so), including the other tests' runs.
+static ONE_GRADER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_grader_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_GRADER_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Runs the grader on `class`; `sandbox` false forces the fallback.
 fn grade(course: &Path, class: &Path, out: &Path, format: &str, sandbox: bool) -> Output {
+    let _alone = one_grader_at_a_time();
     let target = out.with_extension("target");
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
     command
@@ -445,6 +456,7 @@ fn a_missing_submissions_folder_is_a_clear_error() {
 #[test]
 fn fail_under_fails_the_job_but_grading_still_reports() {
     // The fixture course's own starter scores 0%: below any threshold.
+    let _alone = one_grader_at_a_time();
     let target =
         std::env::temp_dir().join(format!("xtask-grade-fail-under-{}", std::process::id()));
     let output =
