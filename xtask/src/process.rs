@@ -1,7 +1,15 @@
 //! Running a command with its output captured, under a kill timer.
+//!
+//! Untrusted commands get a process group of their own, and the whole group is killed when the
+//! command ends or its time is up: a child left behind cannot keep running, nor keep the output
+//! pipes open. A process that left the group (`setsid`) can still hold a pipe: the output is then
+//! read for a short grace period only, never waited for.
 
 use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -34,11 +42,29 @@ impl Outcome {
 /// No limit on the output kept.
 pub const NO_CAP: usize = usize::MAX;
 
-/// Runs `command` to completion, killing it after `limit`. Output is read on two threads while the
-/// command runs, so a chatty command cannot block on a full pipe; each stream keeps at most `cap`
-/// bytes (the rest is read and dropped, with a note that it was truncated).
-pub fn run(mut command: Command, limit: Duration, cap: usize) -> Result<Outcome> {
+/// How long the output pipes are still read once the command is over: enough for the last
+/// buffered bytes, short enough that a process holding a pipe open costs nothing.
+const PIPE_GRACE: Duration = Duration::from_secs(2);
+
+/// Runs `command` to completion, killing it after `limit`. Output is read on two threads while
+/// the command runs, so a chatty command cannot block on a full pipe; each stream keeps at most
+/// `cap` bytes (the rest is read and dropped, with a note that it was truncated). The command stays
+/// in our process group, so Ctrl-C stops it with us: for the course's own trusted commands.
+pub fn run(command: Command, limit: Duration, cap: usize) -> Result<Outcome> {
+    run_with(command, limit, cap, false)
+}
+
+/// [`run`] for untrusted code: the command gets a process group of its own, killed as a whole
+/// when the command ends or its time is up.
+pub fn run_in_group(command: Command, limit: Duration, cap: usize) -> Result<Outcome> {
+    run_with(command, limit, cap, true)
+}
+
+fn run_with(mut command: Command, limit: Duration, cap: usize, group: bool) -> Result<Outcome> {
     let description = format!("{command:?}");
+    if group {
+        command.process_group(0);
+    }
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -53,47 +79,93 @@ pub fn run(mut command: Command, limit: Duration, cap: usize) -> Result<Outcome>
             break Some(status);
         }
         if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
             break None;
         }
-        thread::sleep(Duration::from_millis(20));
+        thread::sleep(Duration::from_millis(10));
     };
-    let collect = |reader: Option<thread::JoinHandle<String>>| {
-        reader
-            .map(|handle| handle.join().unwrap_or_default())
-            .unwrap_or_default()
-    };
+    if group {
+        // Whether it finished or not, nothing it started outlives it.
+        kill_group(&mut child);
+    } else if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let grace = Instant::now() + PIPE_GRACE;
     Ok(Outcome {
         status,
-        stdout: collect(stdout),
-        stderr: collect(stderr),
+        stdout: stdout
+            .map(|reader| reader.collect(grace))
+            .unwrap_or_default(),
+        stderr: stderr
+            .map(|reader| reader.collect(grace))
+            .unwrap_or_default(),
     })
 }
 
-fn drain(mut pipe: impl Read + Send + 'static, cap: usize) -> thread::JoinHandle<String> {
+/// Kills the child's process group, then the child itself, and reaps it.
+fn kill_group(child: &mut Child) {
+    let group = rustix::process::Pid::from_child(child);
+    let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[derive(Default)]
+struct Captured {
+    kept: Vec<u8>,
+    dropped: usize,
+}
+
+struct Reader {
+    captured: Arc<Mutex<Captured>>,
+    done: Receiver<()>,
+}
+
+impl Reader {
+    /// What was read, waiting until `grace` at most for the end of the stream.
+    fn collect(self, grace: Instant) -> String {
+        let held_open = self
+            .done
+            .recv_timeout(grace.saturating_duration_since(Instant::now()))
+            .is_err();
+        let captured = self.captured.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut text = String::from_utf8_lossy(&captured.kept).into_owned();
+        if captured.dropped > 0 {
+            text.push_str(&format!(
+                "\n[... output truncated: {} more bytes not shown]\n",
+                captured.dropped
+            ));
+        }
+        if held_open {
+            text.push_str(
+                "\n[... a process left behind kept this output open: not read further]\n",
+            );
+        }
+        text
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static, cap: usize) -> Reader {
+    let captured = Arc::new(Mutex::new(Captured::default()));
+    let (sender, done) = mpsc::channel();
+    let shared = Arc::clone(&captured);
+    // Detached: a pipe held open by an escaped process keeps this thread, never the grader.
     thread::spawn(move || {
-        let mut kept = Vec::new();
-        let mut dropped = 0usize;
         let mut buffer = [0u8; 64 * 1024];
         loop {
             match pipe.read(&mut buffer) {
                 Ok(0) | Err(_) => break,
                 Ok(read) => {
-                    let room = cap.saturating_sub(kept.len()).min(read);
-                    kept.extend_from_slice(&buffer[..room]);
-                    dropped += read - room;
+                    let mut captured = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                    let room = cap.saturating_sub(captured.kept.len()).min(read);
+                    captured.kept.extend_from_slice(&buffer[..room]);
+                    captured.dropped += read - room;
                 }
             }
         }
-        let mut text = String::from_utf8_lossy(&kept).into_owned();
-        if dropped > 0 {
-            text.push_str(&format!(
-                "\n[... output truncated: {dropped} more bytes not shown]\n"
-            ));
-        }
-        text
-    })
+        let _ = sender.send(());
+    });
+    Reader { captured, done }
 }
 
 /// The last `lines` lines of `text`, to show the relevant end of a long log.

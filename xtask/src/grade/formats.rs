@@ -8,6 +8,7 @@ use anyhow::{Result, bail};
 use serde_json::json;
 
 use super::model::{ExerciseStatus, StudentReport, TestOutcome, round};
+use super::names::{allowed_in_xml, printable};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -78,15 +79,19 @@ fn table(reports: &[StudentReport], colour: bool) -> String {
             let _ = writeln!(
                 out,
                 "{:<20} {:<10} {tests:>9} {points:>15}  {status}",
-                report.student, exercise.exercise
+                printable(&report.student),
+                printable(&exercise.exercise)
             );
             if let Some(detail) = &exercise.detail {
                 for line in detail.lines().take(12) {
-                    let _ = writeln!(out, "{:<20}   | {line}", "");
+                    let _ = writeln!(out, "{:<20}   | {}", "", printable(line));
                 }
             }
-            for edit in &exercise.ignored_edits {
-                let _ = writeln!(out, "{:<20}   ! {edit}", "");
+            for edit in exercise.ignored_edits.iter().chain(&exercise.skipped_files) {
+                let _ = writeln!(out, "{:<20}   ! {}", "", printable(edit));
+            }
+            for flag in &exercise.flags {
+                let _ = writeln!(out, "{:<20}   ? {}", "", printable(flag));
             }
             for test in exercise
                 .tests
@@ -97,8 +102,8 @@ fn table(reports: &[StudentReport], colour: bool) -> String {
                     out,
                     "{:<20}   x {}: {}",
                     "",
-                    test.name,
-                    headline(&test.output)
+                    printable(&test.name),
+                    printable(headline(&test.output))
                 );
             }
         }
@@ -106,7 +111,9 @@ fn table(reports: &[StudentReport], colour: bool) -> String {
         let _ = writeln!(
             out,
             "{:<20} {:<10} {:>9} {total:>15}",
-            report.student, "total", ""
+            printable(&report.student),
+            "total",
+            ""
         );
     }
     out
@@ -163,20 +170,23 @@ fn csv(reports: &[StudentReport]) -> Result<String> {
     Ok(String::from_utf8(writer.into_inner()?)?)
 }
 
+/// Text for XML 1.0: markup escaped, and the characters XML forbids (most control characters,
+/// U+FFFE, U+FFFF) written as `\u{..}`, which keeps a name readable and the document valid.
 fn xml_escape(text: &str) -> String {
-    text.chars()
-        .filter(|&c| c == '\n' || c == '\t' || !c.is_control())
-        .fold(String::new(), |mut out, c| {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&apos;"),
-                c => out.push(c),
+    text.chars().fold(String::new(), |mut out, c| {
+        match c {
+            c if !allowed_in_xml(c) || (c.is_control() && c != '\n' && c != '\t') => {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
             }
-            out
-        })
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+        out
+    })
 }
 
 fn junit(reports: &[StudentReport]) -> String {
@@ -327,6 +337,8 @@ mod tests {
                 },
                 detail: None,
                 ignored_edits: Vec::new(),
+                skipped_files: Vec::new(),
+                flags: Vec::new(),
                 tests: vec![TestReport {
                     name: "step1::a".into(),
                     step: "step1".into(),
@@ -387,6 +399,31 @@ mod tests {
                 .to_string()
                 .contains("one submission")
         );
+    }
+
+    #[test]
+    fn every_format_stays_valid_whatever_the_names_and_outputs() {
+        let mut hostile = student("x\u{fffe}\u{1b}[2J\n\\xff", false);
+        hostile.exercises[0].tests[0].output = "\u{0}\u{1b}[31mred\u{ffff}\r".into();
+        let xml = render(Format::Junit, std::slice::from_ref(&hostile), false).unwrap();
+        assert!(
+            xml.chars()
+                .all(|c| allowed_in_xml(c) && (c == '\n' || !c.is_control())),
+            "{xml:?}"
+        );
+        assert!(xml.contains("\\u{fffe}\\u{1b}"), "{xml}");
+        let table = render(Format::Table, std::slice::from_ref(&hostile), false).unwrap();
+        assert!(
+            table.chars().all(|c| c == '\n' || !c.is_control()),
+            "{table:?}"
+        );
+        let csv = render(Format::Csv, std::slice::from_ref(&hostile), false).unwrap();
+        let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[0], hostile.student);
+        let json = render(Format::Json, &[hostile.clone()], false).unwrap();
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed[0]["student"], hostile.student.as_str());
     }
 
     #[test]

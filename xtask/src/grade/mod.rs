@@ -3,21 +3,30 @@
 //! Each test runs in its own process under a kill timer, tests run in parallel on the course's own
 //! `concurrent::ThreadPoolExecutor`, and a test counts as passed only when the test runner itself
 //! said so. A hang, a crash or a compile error costs that test or that exercise, never the run.
+//! A class's builds and tests run in a sandbox (`sandbox.rs`): nothing one student does reaches
+//! the course, another student or the gradebook.
 
 mod build;
+mod flags;
 mod formats;
 mod model;
+mod names;
 mod runner;
+mod sandbox;
 mod staging;
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use concurrent::{Executor, ThreadPoolExecutor};
 
+use build::{Build, BuildJob, Toolchain};
 pub use formats::Format;
 use model::{ExerciseReport, ExerciseStatus, StudentReport, TestOutcome, TestReport};
+use sandbox::Sandbox;
+use staging::Located;
 
 use crate::exercise::Exercise;
 use crate::workspace;
@@ -54,6 +63,9 @@ pub struct GradeArgs {
     /// class).
     #[arg(long, value_name = "DIR")]
     target_dir: Option<PathBuf>,
+    /// Stop a student's build of an exercise after this many seconds (that exercise scores 0).
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    build_timeout: u64,
 }
 
 pub fn run(args: GradeArgs) -> Result<()> {
@@ -87,38 +99,63 @@ pub fn run(args: GradeArgs) -> Result<()> {
         .max_workers(jobs)
         .thread_name_prefix("grade")
         .build();
-    let target_dir = args
-        .target_dir
-        .clone()
-        .unwrap_or_else(|| course.join("target").join("grade"));
-
+    let scratch = std::env::temp_dir().join(format!("xtask-grade-{}", std::process::id()));
+    create_scratch(&scratch)?;
+    let toolchain = Toolchain::find(&course);
+    let build_limit = Duration::from_secs(args.build_timeout);
     let reports = match &args.submissions {
         None => {
-            let (label, package_suffix) = if args.solutions {
-                ("solutions", "-solution")
+            // Your own workspace or the solutions: trusted, built in place as `cargo test` does.
+            let sandbox = Sandbox::Fallback {
+                reason: "grading this workspace".into(),
+            };
+            let (label, package_suffix, folder) = if args.solutions {
+                ("solutions", "-solution", "solutions")
             } else {
-                ("workspace", "")
+                ("workspace", "", "exercises")
+            };
+            let default_target = course.join("target");
+            let grading = Grading {
+                pool: &pool,
+                sandbox: &sandbox,
+                toolchain: &toolchain,
+                scratch: &scratch,
+                target_dir: args.target_dir.as_deref().unwrap_or(&default_target),
+                build_limit,
             };
             let exercises = metadata
                 .iter()
                 .map(|(name, exercise)| {
                     let package = format!("{name}{package_suffix}");
-                    grade_exercise(
-                        &pool,
-                        &course,
-                        args.target_dir.as_deref(),
-                        &package,
-                        name,
-                        exercise,
-                    )
+                    let folder = Path::new(folder).join(name);
+                    grading.exercise(&course, &package, &folder, name, exercise)
                 })
-                .collect::<Result<_>>()?;
+                .collect::<Result<_>>();
+            remove_scratch(&scratch);
             vec![StudentReport {
                 student: label.to_owned(),
-                exercises,
+                exercises: exercises?,
             }]
         }
-        Some(dir) => grade_class(&pool, &course, dir, &target_dir, &metadata)?,
+        Some(dir) => {
+            let sandbox = Sandbox::detect();
+            eprintln!("{}", sandbox.announcement());
+            let target_dir = args
+                .target_dir
+                .clone()
+                .unwrap_or_else(|| course.join("target").join("grade"));
+            let grading = Grading {
+                pool: &pool,
+                sandbox: &sandbox,
+                toolchain: &toolchain,
+                scratch: &scratch,
+                target_dir: &target_dir,
+                build_limit,
+            };
+            let reports = grading.class(&course, dir, &metadata);
+            remove_scratch(&scratch);
+            reports?
+        }
     };
 
     let text = formats::render(
@@ -151,129 +188,277 @@ fn percentage(report: &StudentReport) -> f64 {
     }
 }
 
-fn grade_class(
-    pool: &ThreadPoolExecutor,
-    course: &Path,
-    submissions: &Path,
-    target_dir: &Path,
-    metadata: &[(String, Exercise)],
-) -> Result<Vec<StudentReport>> {
-    let mut students: Vec<PathBuf> = std::fs::read_dir(submissions)
-        .with_context(|| format!("cannot list the submissions in {}", submissions.display()))?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.is_dir())
-        .collect();
-    students.sort();
-    if students.is_empty() {
-        bail!("{} holds no student folder", submissions.display());
-    }
-    let staging_root = std::env::temp_dir().join(format!("xtask-grade-{}", std::process::id()));
-    let mut reports = Vec::new();
-    for student in &students {
-        let name = student
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        eprintln!("grading {name}...");
-        let staging = staging_root.join("course");
-        staging::pristine_copy(course, &staging)?;
-        let mut exercises = Vec::new();
-        for (exercise_name, exercise) in metadata {
-            let Some(student_dir) = staging::student_exercise(student, exercise_name) else {
-                exercises.push(unrunnable(
-                    exercise_name,
-                    exercise,
-                    ExerciseStatus::Missing,
-                    "missing: the submission has no `src/` for this exercise".into(),
-                ));
-                continue;
-            };
-            let staging_exercise = staging.join("exercises").join(exercise_name);
-            let edits = staging::ignored_edits(
-                &student_dir,
-                &course.join("exercises").join(exercise_name),
-            )?;
-            staging::take_student_sources(&student_dir, &staging_exercise)?;
-            let mut report = grade_exercise(
-                pool,
-                &staging,
-                Some(target_dir),
-                exercise_name,
-                exercise_name,
-                exercise,
-            )?;
-            report.ignored_edits = edits;
-            exercises.push(report);
-        }
-        reports.push(StudentReport {
-            student: name,
-            exercises,
-        });
-    }
-    let _ = std::fs::remove_dir_all(&staging_root);
-    Ok(reports)
+/// The grader's own private folder: staging copies, test binaries' copies, reports.
+fn create_scratch(scratch: &Path) -> Result<()> {
+    remove_scratch(scratch);
+    std::fs::create_dir_all(scratch)
+        .with_context(|| format!("cannot create {}", scratch.display()))?;
+    // The sandbox's unprivileged user must reach the folders bound into it.
+    std::fs::set_permissions(scratch, std::fs::Permissions::from_mode(0o755))?;
+    Ok(())
 }
 
-/// Builds and runs one exercise's tests in `workspace`.
-fn grade_exercise(
-    pool: &ThreadPoolExecutor,
-    workspace: &Path,
-    target_dir: Option<&Path>,
-    package: &str,
-    name: &str,
-    exercise: &Exercise,
-) -> Result<ExerciseReport> {
-    let default_target = workspace.join("target");
-    let target_dir = target_dir.unwrap_or(&default_target);
-    let binary = match build::build_tests(workspace, target_dir, package, name)? {
-        build::Build::Binary(binary) => binary,
-        build::Build::CompileError(error) => {
-            return Ok(unrunnable(
-                name,
-                exercise,
-                ExerciseStatus::CompileError,
-                format!("does not compile:\n{error}"),
-            ));
+fn remove_scratch(scratch: &Path) {
+    let _ = std::fs::remove_dir_all(scratch);
+}
+
+/// A folder anyone may enter and read (the sandbox's user), only we may write.
+fn create_shared_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))?;
+    Ok(())
+}
+
+/// What every build and test of a run shares.
+struct Grading<'a> {
+    pool: &'a ThreadPoolExecutor,
+    sandbox: &'a Sandbox,
+    toolchain: &'a Toolchain,
+    scratch: &'a Path,
+    target_dir: &'a Path,
+    build_limit: Duration,
+}
+
+impl Grading<'_> {
+    /// Grades every student folder of `submissions`. Whatever a student's code does, the others
+    /// are graded: a student whose grading failed scores 0 with the reason.
+    fn class(
+        &self,
+        course: &Path,
+        submissions: &Path,
+        metadata: &[(String, Exercise)],
+    ) -> Result<Vec<StudentReport>> {
+        let mut students: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(submissions)
+            .with_context(|| format!("cannot list the submissions in {}", submissions.display()))?
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| Some((entry.path(), entry.file_type().ok()?)))
+            .filter(|(_, kind)| kind.is_dir() || kind.is_symlink())
+            .collect();
+        students.sort_by(|a, b| a.0.cmp(&b.0));
+        if students.is_empty() {
+            bail!("{} holds no student folder", submissions.display());
         }
-    };
-    let tests = runner::list_tests(&binary)?;
-    let timeout = Duration::from_secs(exercise.timeout_secs);
-    let futures: Vec<_> = tests
-        .iter()
-        .map(|test| {
-            let (binary, test) = (binary.clone(), test.clone());
-            pool.submit(move || runner::run_test(&binary, &test, timeout))
-        })
-        .collect::<Result<_, _>>()?;
-    let mut reports = Vec::new();
-    for (test, future) in tests.iter().zip(futures) {
-        let (outcome, output) = future.result()??;
-        let step = test.split("::").next().unwrap_or_default().to_owned();
-        let (points, max_points) = test_points(exercise, &tests, &step, outcome);
-        reports.push(TestReport {
-            name: test.clone(),
-            step,
-            outcome,
-            points,
-            max_points,
-            output,
-        });
+        if self.sandbox.sealed()
+            && let Err(error) = self.toolchain.fetch(course)
+        {
+            eprintln!(
+                "warning: {error:#}\n(the sandbox has no network: the builds use what is already \
+                 downloaded)"
+            );
+        }
+        std::fs::create_dir_all(self.target_dir)
+            .with_context(|| format!("cannot create {}", self.target_dir.display()))?;
+        let staging = self.scratch.join("course");
+        let mut reports = Vec::new();
+        for (student, kind) in &students {
+            let name = names::escape_name(student.file_name().unwrap_or_default());
+            eprintln!("grading {name}...");
+            let exercises = if kind.is_symlink() {
+                let reason = "the student's folder is a symbolic link: not graded (each \
+                              student's folder must hold their own work)";
+                all_unrunnable(metadata, ExerciseStatus::NotGraded, reason)
+            } else {
+                self.student(course, &staging, student, metadata)
+                    .unwrap_or_else(|error| {
+                        let reason = format!("grading failed: {error:#}");
+                        all_unrunnable(metadata, ExerciseStatus::GradingFailed, &reason)
+                    })
+            };
+            reports.push(StudentReport {
+                student: name,
+                exercises,
+            });
+        }
+        Ok(reports)
     }
-    let passed = reports.iter().filter(|t| t.outcome.passed()).count();
-    let status = match passed {
-        _ if passed == reports.len() && !reports.is_empty() => ExerciseStatus::Passed,
-        0 => ExerciseStatus::Failed,
-        _ => ExerciseStatus::Partial,
-    };
-    Ok(ExerciseReport {
-        exercise: name.to_owned(),
-        title: exercise.title.clone(),
-        status,
-        detail: None,
-        ignored_edits: Vec::new(),
-        points: reports.iter().map(|t| t.points).sum(),
-        max_points: max_points(exercise),
-        tests: reports,
-    })
+
+    /// One student: a fresh pristine copy of the course with their `src/` of each exercise.
+    fn student(
+        &self,
+        course: &Path,
+        staging: &Path,
+        student: &Path,
+        metadata: &[(String, Exercise)],
+    ) -> Result<Vec<ExerciseReport>> {
+        staging::pristine_copy(course, staging)?;
+        let mut exercises = Vec::new();
+        for (exercise_name, exercise) in metadata {
+            let student_dir = match staging::student_exercise(student, exercise_name) {
+                Located::Found(dir) => dir,
+                Located::Missing => {
+                    exercises.push(unrunnable(
+                        exercise_name,
+                        exercise,
+                        ExerciseStatus::Missing,
+                        "missing: the submission has no `src/` for this exercise".into(),
+                    ));
+                    continue;
+                }
+                Located::Link(reason) => {
+                    exercises.push(unrunnable(
+                        exercise_name,
+                        exercise,
+                        ExerciseStatus::NotGraded,
+                        reason,
+                    ));
+                    continue;
+                }
+            };
+            let report = self
+                .student_exercise(course, staging, &student_dir, exercise_name, exercise)
+                .unwrap_or_else(|error| {
+                    unrunnable(
+                        exercise_name,
+                        exercise,
+                        ExerciseStatus::GradingFailed,
+                        format!("grading failed: {error:#}"),
+                    )
+                });
+            exercises.push(report);
+        }
+        Ok(exercises)
+    }
+
+    fn student_exercise(
+        &self,
+        course: &Path,
+        staging: &Path,
+        student_dir: &Path,
+        name: &str,
+        exercise: &Exercise,
+    ) -> Result<ExerciseReport> {
+        let folder = Path::new("exercises").join(name);
+        let staging_exercise = staging.join(&folder);
+        let edits = staging::ignored_edits(student_dir, &course.join(&folder))?;
+        let skipped = staging::take_student_sources(student_dir, &staging_exercise)?;
+        let flags = flags::scan(
+            &staging_exercise.join("src"),
+            &course.join(&folder).join("src"),
+        );
+        // Whatever dates a previous student's tests gave the files, this build starts afresh.
+        build::forget_packages(self.target_dir, &[name]);
+        let mut report = self.exercise(staging, name, &folder, name, exercise)?;
+        report.ignored_edits = edits;
+        report.skipped_files = skipped;
+        report.flags = flags;
+        Ok(report)
+    }
+
+    /// Builds and runs one exercise's tests: `package`, in `folder` of `workspace`.
+    fn exercise(
+        &self,
+        workspace: &Path,
+        package: &str,
+        folder: &Path,
+        name: &str,
+        exercise: &Exercise,
+    ) -> Result<ExerciseReport> {
+        let cargo_home = self.scratch.join("cargo-home");
+        std::fs::create_dir_all(&cargo_home)?;
+        let job = BuildJob {
+            sandbox: self.sandbox,
+            toolchain: self.toolchain,
+            workspace,
+            target_dir: self.target_dir,
+            cargo_home: &cargo_home,
+            limit: self.build_limit,
+        };
+        let built = match build::build_tests(&job, package, name)? {
+            Build::Binary(binary) => binary,
+            Build::CompileError(error) => {
+                return Ok(unrunnable(
+                    name,
+                    exercise,
+                    ExerciseStatus::CompileError,
+                    format!("does not compile:\n{error}"),
+                ));
+            }
+            Build::TimedOut(limit) => {
+                return Ok(unrunnable(
+                    name,
+                    exercise,
+                    ExerciseStatus::BuildTimedOut,
+                    format!(
+                        "did not build within {} s (the build was stopped)",
+                        limit.as_secs()
+                    ),
+                ));
+            }
+        };
+        // The tests run a copy in a folder of its own: they never see the target folder.
+        let bin = self.scratch.join("bin");
+        create_shared_dir(&bin)?;
+        let folder_of_binary = bin.join(name);
+        let _ = std::fs::remove_dir_all(&folder_of_binary);
+        create_shared_dir(&folder_of_binary)?;
+        let binary = folder_of_binary.join(built.file_name().context("a test binary has a name")?);
+        std::fs::copy(&built, &binary)
+            .with_context(|| format!("cannot copy the test binary {}", built.display()))?;
+        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755))?;
+        let reports_dir = self.scratch.join("reports");
+        create_shared_dir(&reports_dir)?;
+        let env = runner::TestEnv {
+            sandbox: self.sandbox.clone(),
+            binary,
+            workspace: workspace.to_path_buf(),
+            package_dir: folder.to_path_buf(),
+            reports: reports_dir,
+        };
+        let tests = runner::list_tests(&env)?;
+        let timeout = Duration::from_secs(exercise.timeout_secs);
+        let env = std::sync::Arc::new(env);
+        let futures: Vec<_> = tests
+            .iter()
+            .map(|test| {
+                let (env, test) = (std::sync::Arc::clone(&env), test.clone());
+                self.pool
+                    .submit(move || runner::run_test(&env, &test, timeout))
+            })
+            .collect::<Result<_, _>>()?;
+        let mut reports = Vec::new();
+        for (test, future) in tests.iter().zip(futures) {
+            let (outcome, output) = future.result()??;
+            let step = test.split("::").next().unwrap_or_default().to_owned();
+            let (points, max_points) = test_points(exercise, &tests, &step, outcome);
+            reports.push(TestReport {
+                name: test.clone(),
+                step,
+                outcome,
+                points,
+                max_points,
+                output,
+            });
+        }
+        let passed = reports.iter().filter(|t| t.outcome.passed()).count();
+        let status = match passed {
+            _ if passed == reports.len() && !reports.is_empty() => ExerciseStatus::Passed,
+            0 => ExerciseStatus::Failed,
+            _ => ExerciseStatus::Partial,
+        };
+        Ok(ExerciseReport {
+            exercise: name.to_owned(),
+            title: exercise.title.clone(),
+            status,
+            detail: None,
+            ignored_edits: Vec::new(),
+            skipped_files: Vec::new(),
+            flags: Vec::new(),
+            points: reports.iter().map(|t| t.points).sum(),
+            max_points: max_points(exercise),
+            tests: reports,
+        })
+    }
+}
+
+fn all_unrunnable(
+    metadata: &[(String, Exercise)],
+    status: ExerciseStatus,
+    reason: &str,
+) -> Vec<ExerciseReport> {
+    metadata
+        .iter()
+        .map(|(name, exercise)| unrunnable(name, exercise, status, reason.to_owned()))
+        .collect()
 }
 
 /// A step's points are shared equally by its tests; tests outside any step are worth nothing.
@@ -312,6 +497,8 @@ fn unrunnable(
         status,
         detail: Some(detail),
         ignored_edits: Vec::new(),
+        skipped_files: Vec::new(),
+        flags: Vec::new(),
         tests: Vec::new(),
         points: 0.0,
         max_points: max_points(exercise),

@@ -20,6 +20,12 @@ pub struct ExerciseReport {
     /// Files the student changed outside `src/`: ignored, the pristine copies were used.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ignored_edits: Vec<String>,
+    /// Files of the student's `src/` not copied: links, FIFOs, devices, huge files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped_files: Vec<String>,
+    /// Lines of the student's code for the instructor to read (see `flags.rs`): not penalised.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
     pub tests: Vec<TestReport>,
     pub points: f64,
     pub max_points: f64,
@@ -38,6 +44,12 @@ pub enum ExerciseStatus {
     CompileError,
     /// The student's copy has no such exercise.
     Missing,
+    /// The build did not finish within the build time limit.
+    BuildTimedOut,
+    /// The submission is not graded as anyone's work: a symbolic link to another folder.
+    NotGraded,
+    /// Grading this exercise failed (the detail says why); the others were graded.
+    GradingFailed,
 }
 
 impl ExerciseStatus {
@@ -48,6 +60,9 @@ impl ExerciseStatus {
             ExerciseStatus::Failed => "failed",
             ExerciseStatus::CompileError => "compile error",
             ExerciseStatus::Missing => "missing",
+            ExerciseStatus::BuildTimedOut => "build timeout",
+            ExerciseStatus::NotGraded => "not graded",
+            ExerciseStatus::GradingFailed => "grading failed",
         }
     }
 }
