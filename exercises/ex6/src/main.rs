@@ -3,7 +3,9 @@
 // `word_count` on a pool of one worker, then on a pool of every worker: the same splits, the same
 // code, so the speedup shows parallelism and nothing else. It prints the top words, the totals
 // and MB/s, with a progress bar per phase; `--csv counts.csv` writes every count (to a temporary
-// name, renamed when complete), `--plot top.svg` draws the top words.
+// name, renamed when complete), `--plot top.svg` draws the top words. `--processes` also runs
+// both phases on a process pool (the map and reduce tasks below, calling your functions), to
+// measure what shipping the partial counts between processes costs against sharing them.
 // A step still at `todo!()` is reported as a line to write, not a crash.
 // (Plain comments, not `//!`: the solution package includes this very file.)
 
@@ -16,8 +18,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
+use concurrent::process::{self, ProcessPoolExecutor, tasks};
 use concurrent::{CpuPoolExecutor, Error, Executor, Future};
-use ex6::{Options, Report, generate_corpus, split_ranges, top_k, word_count};
+use ex6::{
+    Counts, Options, Report, Split, generate_corpus, map_split, reduce_bucket, split_ranges, top_k,
+    word_count,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Debug, Parser)]
@@ -61,9 +67,14 @@ struct Args {
     /// Draw the top words as a bar chart into this SVG file.
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
+    /// Also run both phases on a pool of worker processes, and compare with the threads.
+    #[arg(long)]
+    processes: bool,
 }
 
 fn main() -> ExitCode {
+    // First: in a worker process of `--processes`, this serves tasks and never returns.
+    process::init(tasks![map_task, reduce_task]);
     let args = Args::parse();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -169,6 +180,24 @@ fn run(args: &Args) -> Result<()> {
             ))
             .unwrap_or_default()
     );
+    if args.processes {
+        let (counts, took, shipped) = on_processes(&files, &options, workers)?;
+        if counts != report.counts {
+            bail!(
+                "the process pool and the thread pool gave different counts: a task of the \
+                 process pool lost or doubled words"
+            );
+        }
+        println!(
+            "processes,  {workers} worker{}: {:>8.3} s  {:>8.1} MB/s  {:.1}x the threads' time, \
+             {:.1} MB of partial counts shipped",
+            if workers == 1 { " " } else { "s" },
+            took.as_secs_f64(),
+            mb / took.as_secs_f64(),
+            took.as_secs_f64() / elapsed.as_secs_f64(),
+            shipped as f64 / 1e6
+        );
+    }
     if let Some(path) = &args.csv {
         let all = top_k(&report.counts, report.counts.len());
         write_csv(path, &all).with_context(|| format!("cannot write {}", path.display()))?;
@@ -222,6 +251,96 @@ fn timed(files: &[PathBuf], options: &Options, workers: usize) -> Result<(Report
     let elapsed = started.elapsed();
     pool.finish();
     Ok((report, elapsed))
+}
+
+/// The map task of `--processes`: [`map_split`] on a split that travels as a path and a range,
+/// its error as text (an `io::Error` cannot cross to another process).
+fn map_task(
+    (path, start, end, buckets): (PathBuf, u64, u64, usize),
+) -> Result<Vec<Counts>, String> {
+    map_split(
+        &Split {
+            path,
+            range: start..end,
+        },
+        buckets,
+    )
+    .map_err(|error| error.to_string())
+}
+
+/// The reduce task of `--processes`: [`reduce_bucket`] on one bucket's partial counts.
+fn reduce_task(partials: Vec<Counts>) -> Counts {
+    reduce_bucket(partials)
+}
+
+/// Runs both phases on a pool of `workers` processes, with `word_count`'s rules (a file that
+/// cannot be read, or one of whose splits fails, is left out), the shuffle going through this
+/// process. Returns the counts, the time (starting the workers included) and the bytes of partial
+/// counts shipped: the map replies, the reduce requests and the reduce replies.
+fn on_processes(
+    files: &[PathBuf],
+    options: &Options,
+    workers: usize,
+) -> Result<(Counts, Duration, u64)> {
+    let started = Instant::now();
+    let pool = ProcessPoolExecutor::new(workers);
+    let mut maps = Vec::new();
+    for file in files {
+        let Some(meta) = std::fs::metadata(file).ok().filter(|meta| meta.is_file()) else {
+            continue;
+        };
+        let mut splits = Vec::new();
+        for range in split_ranges(meta.len(), options.split_size) {
+            let arg = (file.clone(), range.start, range.end, options.buckets);
+            splits.push(
+                pool.submit(map_task, arg)
+                    .context("the process pool refused a map task")?,
+            );
+        }
+        maps.push(splits);
+    }
+    let mut buckets = vec![Vec::new(); options.buckets];
+    let mut shipped = 0;
+    for splits in maps {
+        // A file counts whole or not at all, as in `word_count`.
+        let outputs: Option<Vec<Vec<Counts>>> = splits
+            .into_iter()
+            .map(|split| split.result().ok().and_then(Result::ok))
+            .collect();
+        for output in outputs.into_iter().flatten() {
+            for (bucket, partial) in buckets.iter_mut().zip(output) {
+                // Shipped twice: worker to here, here to the reduce task's worker.
+                shipped += 2 * wire_size(&partial);
+                bucket.push(partial);
+            }
+        }
+    }
+    let reduces = buckets
+        .into_iter()
+        .map(|partials| pool.submit(reduce_task, partials))
+        .collect::<Result<Vec<_>, _>>()
+        .context("the process pool refused a reduce task")?;
+    let mut counts = Counts::default();
+    for reduce in reduces {
+        let bucket = reduce
+            .result()
+            .map_err(|error| anyhow::anyhow!("a reduce task failed: {error}"))?;
+        shipped += wire_size(&bucket);
+        counts.extend(bucket);
+    }
+    let took = started.elapsed();
+    Ok((counts, took, shipped))
+}
+
+/// The bytes `counts` takes on the process pool's wire (postcard: a varint length, then each word
+/// as a varint length and its bytes, each count as a varint), computed without encoding.
+fn wire_size(counts: &Counts) -> u64 {
+    let varint = |n: u64| u64::from((64 - (n | 1).leading_zeros()).div_ceil(7));
+    varint(counts.len() as u64)
+        + counts
+            .iter()
+            .map(|(word, &count)| varint(word.len() as u64) + word.len() as u64 + varint(count))
+            .sum::<u64>()
 }
 
 /// An executor that moves a progress bar per phase as tasks finish: the first `maps` tasks are

@@ -1,6 +1,7 @@
 //! The exercise 6 demo (`src/main.rs` of the exercise, included by this package's binary), run on
 //! the reference solution as a child process: it must count a generated corpus on one worker and
-//! on all, write the CSV and the chart, and name the files it could not count.
+//! on all, write the CSV and the chart, and name the files it could not count; with
+//! `--processes`, count the same words again on a pool of worker processes.
 
 use std::path::Path;
 use std::process::Command;
@@ -129,6 +130,45 @@ fn counts_files_and_folders_and_names_a_missing_file() {
         run.stdout.contains(" the ") && run.stdout.contains(" 3"),
         "`the` 3 times:\n{}",
         run.stdout
+    );
+}
+
+#[test]
+fn processes_count_the_same_words_as_threads() {
+    let run = demo(&[
+        "--files",
+        "2",
+        "--size-mb",
+        "1",
+        "--workers",
+        "2",
+        "--split-mib",
+        "1",
+        "--buckets",
+        "3",
+        "--no-sequential",
+        "--processes",
+    ]);
+    // The demo fails if the process pool's counts differ from the threads'.
+    run.assert_succeeded();
+    let line = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("processes,"))
+        .unwrap_or_else(|| panic!("no `processes, 2 workers: ...` line:\n{}", run.stdout));
+    assert!(
+        line.contains("2 workers") && line.contains("MB/s"),
+        "the process run names its workers and its MB/s: {line}"
+    );
+    let shipped: f64 = line
+        .split(", ")
+        .last()
+        .and_then(|part| part.split(' ').next())
+        .and_then(|mb| mb.parse().ok())
+        .unwrap_or_else(|| panic!("no `, X MB of partial counts shipped` at the end of: {line}"));
+    assert!(
+        shipped > 0.0 && line.ends_with("MB of partial counts shipped"),
+        "the partial counts cross between processes, so some bytes are shipped: {line}"
     );
 }
 
