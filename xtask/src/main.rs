@@ -102,15 +102,19 @@ solutions/, so there is nothing for it to check here.
 To check your own work: `cargo test -p ex3` (one exercise), `cargo xtask grade` (your points).";
 
 /// The top-level folders of the course, and what each is for.
-const MAP: [(&str, &str); 6] = [
+const MAP: [(&str, &str); 7] = [
     (
         "core/",
-        "the `concurrent` crate: executors, futures, as_completed, wait, map",
+        "the `concurrent` crate: executors (threads, CPU, processes), futures, as_completed, wait, map",
     ),
     ("exercises/", "the starters you edit (cargo test -p exN)"),
     (
         "solutions/",
         "the reference solutions, checked by the same tests",
+    ),
+    (
+        "examples/",
+        "the book's worked examples and patterns: cargo run -p example-...",
     ),
     ("docs/", "the book (mdBook): cargo xtask book"),
     ("xtask/", "these tools: cargo xtask --help"),
