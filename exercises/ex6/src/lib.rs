@@ -14,9 +14,10 @@
 //! 5. [`map_split`], [`word_count`], [`top_k`], [`Report::words`], [`Report::distinct`]: the
 //!    whole job on an executor from `concurrent`, its totals, and files that cannot be read.
 //!
-//! Replace each `todo!()` with your code. Keep the signatures: the tests call them. The crates you
-//! need are already dependencies: `rand` (seeded random numbers), `foldhash` (the hasher of
-//! [`Counts`] and [`bucket_of`]), `thiserror` (the error type below).
+//! The types and constants the steps exchange are given (`src/given.rs`): read them, do not
+//! change them. Replace each `todo!()` with your code. Keep the signatures: the tests call them.
+//! The crates you need are already dependencies: `rand` (seeded random numbers), `foldhash` (the
+//! hasher of [`Counts`] and [`bucket_of`]), `thiserror` (the error type in `src/given.rs`).
 
 use std::io::{self, Read, Write};
 use std::ops::Range;
