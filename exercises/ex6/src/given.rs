@@ -109,3 +109,23 @@ pub struct Split {
     /// The bytes whose words this split counts.
     pub range: Range<u64>,
 }
+
+/// The syllables of [`word_for_rank`].
+const SYLLABLES: [&str; 20] = [
+    "the", "an", "ko", "ris", "ma", "tel", "no", "sa", "pur", "di", "lo", "ven", "ca", "mi", "tor",
+    "be", "gu", "har", "fe", "zon",
+];
+
+/// Step 1 (given). The word of rank `rank` (0 = the most common) in the generated corpora: rank
+/// written in bijective base 20 with one syllable per digit, so every rank has its own word, all
+/// lowercase ASCII letters, and common words are short.
+pub fn word_for_rank(rank: usize) -> String {
+    let mut digits = Vec::new();
+    let mut n = rank + 1;
+    while n > 0 {
+        let digit = (n - 1) % SYLLABLES.len();
+        digits.push(SYLLABLES[digit]);
+        n = (n - 1) / SYLLABLES.len();
+    }
+    digits.iter().rev().copied().collect()
+}

@@ -18,32 +18,12 @@ use rand::{RngExt, SeedableRng};
 mod given;
 pub use given::{
     Counts, DEFAULT_BUCKETS, DEFAULT_SPLIT_SIZE, DEFAULT_VOCABULARY, FileError, Options, Report,
-    Split, ZIPF_EXPONENT,
+    Split, ZIPF_EXPONENT, word_for_rank,
 };
 
 /// Bytes read (and generated) at a time: enough to amortise system calls, small enough to stay
 /// in the CPU caches.
 const CHUNK: usize = 256 * 1024;
-
-/// The syllables of [`word_for_rank`].
-const SYLLABLES: [&str; 20] = [
-    "the", "an", "ko", "ris", "ma", "tel", "no", "sa", "pur", "di", "lo", "ven", "ca", "mi", "tor",
-    "be", "gu", "har", "fe", "zon",
-];
-
-/// Step 1 (given). The word of rank `rank` (0 = the most common) in the generated corpora: rank
-/// written in bijective base 20 with one syllable per digit, so every rank has its own word, all
-/// lowercase ASCII letters, and common words are short.
-pub fn word_for_rank(rank: usize) -> String {
-    let mut digits = Vec::new();
-    let mut n = rank + 1;
-    while n > 0 {
-        let digit = (n - 1) % SYLLABLES.len();
-        digits.push(SYLLABLES[digit]);
-        n = (n - 1) / SYLLABLES.len();
-    }
-    digits.iter().rev().copied().collect()
-}
 
 /// Step 1. A Zipf-like distribution over the ranks `0..len`: rank `k` has the weight
 /// `1 / (k + 1)^exponent`.
