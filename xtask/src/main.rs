@@ -9,6 +9,7 @@ mod hint;
 mod list;
 mod process;
 mod reset;
+mod watch;
 mod workspace;
 
 use std::path::Path;
@@ -55,6 +56,11 @@ enum Command {
         #[arg(long)]
         verbose: bool,
     },
+    /// Rerun the tests of your step each time you save a file of the exercise (q to quit).
+    Watch {
+        /// The exercise (default: the first one not done).
+        exercise: Option<String>,
+    },
     /// Put an exercise's starter back (or one step's items), after saving your src/ in backups/.
     Reset(reset::ResetArgs),
     /// Build the book in docs/ (needs mdbook), or serve it with live reload.
@@ -93,6 +99,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Dist { out } => dist::run(&root()?, &out),
         Command::Hint(args) => hint::run(&root()?, args),
         Command::List { exercise, verbose } => list::run(&root()?, exercise.as_deref(), verbose),
+        Command::Watch { exercise } => watch::run(&root()?, exercise),
         Command::Reset(args) => reset::run(&root()?, args),
         Command::Book { serve } => book::run(&root()?, serve),
         Command::Map => {
