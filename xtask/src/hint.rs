@@ -156,10 +156,13 @@ fn step_of_the_student(
     eprintln!("Running the tests of {name} to find the step you are on...");
     let report = grade::workspace_exercise(root, name, exercise, None)?;
     if report.status == ExerciseStatus::CompileError {
-        let step = memory.on.unwrap_or(1);
+        let (step, which) = match memory.on {
+            Some(step) => (step, "the step you were on when it last compiled"),
+            None => (1, "the first"),
+        };
         eprintln!(
             "{name} does not compile just now (`cargo test -p {name}` shows why): here is a hint \
-             for step {step}, the step you were on when it last did (`--step N` for another)."
+             for step {step}, {which} (`--step N` for another)."
         );
         return Ok(Some(step));
     }
