@@ -251,3 +251,128 @@ fn metadata_of<'a>(metadata: &'a [(String, Exercise)], name: &str) -> Option<&'a
 fn round(points: f64) -> f64 {
     (points * 100.0).round() / 100.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::{TestOutcome, TestReport};
+
+    fn exercise() -> Exercise {
+        toml::from_str(
+            "title = \"Primes\"\nchapter = \"c.md\"\n\
+             [[hints]]\nstep = 1\ntext = \"a\"\n[[hints]]\nstep = 2\ntext = \"b\"\n\
+             [[hints]]\nstep = 3\ntext = \"c\"\n\
+             [[steps]]\nmodule = \"step1_a\"\ntitle = \"A\"\npoints = 10\n\
+             [[steps]]\nmodule = \"step2_b\"\ntitle = \"B\"\npoints = 20\n\
+             [[steps]]\nmodule = \"step3_c\"\ntitle = \"C\"\npoints = 30\n",
+        )
+        .unwrap()
+    }
+
+    fn test(step: &str, name: &str, passed: bool, points: f64) -> TestReport {
+        TestReport {
+            name: format!("{step}::{name}"),
+            step: step.to_owned(),
+            outcome: if passed {
+                TestOutcome::Passed
+            } else {
+                TestOutcome::Failed
+            },
+            points: if passed { points } else { 0.0 },
+            max_points: points,
+            output: String::new(),
+        }
+    }
+
+    /// Step 1 done, step 2 half done, step 3 not started: 20 of 60 points.
+    fn report(status: ExerciseStatus) -> ExerciseReport {
+        let tests = match status {
+            ExerciseStatus::CompileError => Vec::new(),
+            _ => vec![
+                test("step1_a", "x", true, 10.0),
+                test("step2_b", "x", true, 10.0),
+                test("step2_b", "y", false, 10.0),
+                test("step3_c", "x", false, 30.0),
+            ],
+        };
+        ExerciseReport {
+            exercise: "ex3".into(),
+            title: "Primes".into(),
+            status,
+            detail: (status == ExerciseStatus::CompileError)
+                .then(|| "does not compile:\nerror: expected `;`".to_owned()),
+            ignored_edits: Vec::new(),
+            skipped_files: Vec::new(),
+            flags: Vec::new(),
+            points: if tests.is_empty() { 0.0 } else { 20.0 },
+            max_points: 60.0,
+            tests,
+        }
+    }
+
+    fn student(name: &str, status: ExerciseStatus) -> StudentReport {
+        StudentReport {
+            student: name.into(),
+            exercises: vec![report(status)],
+        }
+    }
+
+    #[test]
+    fn each_step_is_done_in_progress_or_not_started() {
+        let states = steps(&report(ExerciseStatus::Partial), &exercise());
+        let labels: Vec<String> = states.iter().map(StepState::label).collect();
+        assert_eq!(
+            labels,
+            ["done", "in progress (1 of 2 tests)", "not started"]
+        );
+        assert_eq!(current_step(&states).map(|step| step.number), Some(2));
+    }
+
+    #[test]
+    fn the_list_has_a_line_per_step_the_totals_and_the_next_command() {
+        let metadata = [("ex3".to_owned(), exercise())];
+        let text = render(&[student("ana", ExerciseStatus::Partial)], &metadata, true);
+        for expected in [
+            "ex3   Primes: 20 of 60 points\n",
+            "  step 1  done",
+            "  step 2  in progress (1 of 2 tests)",
+            "  step 3  not started",
+            "Total: 20 of 60 points; 1 of 3 steps and 0 of 1 exercises done.",
+            "Next: ex3 step 2 of 3, B",
+            "cargo xtask watch ex3",
+        ] {
+            assert!(text.contains(expected), "no `{expected}` in:\n{text}");
+        }
+        assert!(
+            !text.contains("step2_b::y"),
+            "tests stay behind --verbose:\n{text}"
+        );
+        let broken = [student("ana", ExerciseStatus::CompileError)];
+        let text = render(&broken, &metadata, true);
+        assert!(
+            text.contains("compile error") && text.contains("| error: expected `;`"),
+            "{text}"
+        );
+        assert!(text.contains("Next: make ex3 compile again"), "{text}");
+    }
+
+    #[test]
+    fn a_class_summary_has_one_line_per_student() {
+        let metadata = [("ex3".to_owned(), exercise())];
+        let class = [
+            student("ana", ExerciseStatus::Partial),
+            student("bo\x1b[2J", ExerciseStatus::CompileError),
+        ];
+        let text = class_summary(&class, &metadata);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "a header and one line per student:\n{text}");
+        for expected in ["ana", "20/60", "33.3%", "0/1", "1/3"] {
+            assert!(lines[1].contains(expected), "no `{expected}`:\n{text}");
+        }
+        assert!(
+            lines[2].contains("0/60") && lines[2].contains("0/3"),
+            "{text}"
+        );
+        assert!(!text.contains('\x1b'), "names are escaped: {text:?}");
+    }
+}

@@ -24,8 +24,7 @@ use concurrent::{Executor, ThreadPoolExecutor};
 
 use build::{Build, BuildJob, Toolchain};
 pub use formats::Format;
-use model::TestReport;
-pub use model::{ExerciseReport, ExerciseStatus, StudentReport, TestOutcome};
+pub use model::{ExerciseReport, ExerciseStatus, StudentReport, TestOutcome, TestReport};
 use sandbox::Sandbox;
 use staging::Located;
 
