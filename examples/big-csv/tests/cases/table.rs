@@ -38,10 +38,10 @@ fn the_table_keeps_short_long_and_many_categories_apart() {
         .collect();
     for (i, name) in names.iter().enumerate() {
         for _ in 0..=i {
-            table.entry(name.as_bytes()).push(i as f64);
+            table.entry(name.as_bytes()).unwrap().push(i as f64);
         }
     }
-    table.entry(b"").push(1.0);
+    table.entry(b"").unwrap().push(1.0);
     let map = table.into_map();
     assert_eq!(map.len(), names.len() + 1);
     for (i, name) in names.iter().enumerate() {
