@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::Stats;
 
-/// Names of at most 16 bytes are found by a [`Key`] of two integers read straight from the
+/// Names of at most 16 bytes are found by a key of two integers read straight from the
 /// bytes, in a small open-addressing table: usually one multiplication and one comparison, no
-/// hashing of bytes, no copy, no allocation. Longer names, or more than [`SHORT_MAX`] short ones,
+/// hashing of bytes, no copy, no allocation. Longer names, or more than 128 short ones,
 /// go to a `HashMap`. Names are checked to be UTF-8 once, when first seen.
 #[derive(Debug)]
 pub struct Table {
@@ -70,29 +70,35 @@ impl Key {
 impl Table {
     /// The statistics of `name`, created empty on first use; `None` if `name` is new and not
     /// UTF-8 text.
+    #[inline]
     pub fn entry(&mut self, name: &[u8]) -> Option<&mut Stats> {
         if let Some(key) = Key::of(name) {
             let mut slot = key.slot();
-            loop {
-                match self.slots[slot] {
-                    0 => break,
-                    index => {
-                        let index = usize::from(index) - 1;
-                        if self.short[index].0 == key {
-                            return Some(&mut self.short[index].2);
-                        }
-                    }
+            while let Some(index) = usize::from(self.slots[slot]).checked_sub(1) {
+                if self.short[index].0 == key {
+                    return Some(&mut self.short[index].2);
                 }
                 slot = (slot + 1) % SLOTS;
             }
-            if self.short.len() < SHORT_MAX {
-                let name = std::str::from_utf8(name).ok()?;
-                self.short.push((key, name.into(), Stats::default()));
-                self.slots[slot] = u8::try_from(self.short.len()).expect("at most 128 names");
-                return self.short.last_mut().map(|(_, _, stats)| stats);
-            }
         }
+        self.insert(name)
+    }
+
+    /// The statistics of a name not among the short ones: a new short one, or a long one.
+    #[cold]
+    fn insert(&mut self, name: &[u8]) -> Option<&mut Stats> {
         let name = std::str::from_utf8(name).ok()?;
+        if let Some(key) = Key::of(name.as_bytes())
+            && self.short.len() < SHORT_MAX
+        {
+            let mut slot = key.slot();
+            while self.slots[slot] != 0 {
+                slot = (slot + 1) % SLOTS;
+            }
+            self.short.push((key, name.into(), Stats::default()));
+            self.slots[slot] = u8::try_from(self.short.len()).expect("at most 128 names");
+            return self.short.last_mut().map(|(_, _, stats)| stats);
+        }
         if !self.long.contains_key(name) {
             self.long.insert(name.into(), Stats::default());
         }
