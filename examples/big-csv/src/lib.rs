@@ -1,8 +1,9 @@
 //! Worked example 3: statistics of a big CSV file, per category, in parallel.
 //!
 //! Each task parses **its own byte range** of the file ([`split::cut_at_rows`] cuts it at row
-//! boundaries; [`chunk::summarize_range`] parses one range with the `csv` crate) and returns the
-//! count, sum, mean and spread of each category; the chunks' statistics are merged exactly with
+//! boundaries; [`chunk::summarize_range`] parses one range: [`lines::Lines`] cuts it into lines
+//! and finds their commas, [`row::RowParser`] reads common rows from those and hands any other
+//! line to the `csv` crate's parser) and returns the count, sum, mean and spread of each category; the chunks' statistics are merged exactly with
 //! Chan et al.'s algorithm ([`Stats::merge`]). The seed's version parsed the file on the main
 //! thread and shipped the rows to the workers; [`summarize_shipping_rows`] keeps that way for
 //! the demo's comparison.
@@ -14,7 +15,9 @@
 pub mod chunk;
 pub mod error;
 pub mod generate;
+pub mod lines;
 pub mod reference;
+pub mod row;
 pub mod split;
 mod stats;
 pub mod table;

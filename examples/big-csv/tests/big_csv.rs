@@ -11,5 +11,7 @@ mod merge;
 mod ranges;
 #[path = "cases/refusals.rs"]
 mod refusals;
+#[path = "cases/rows.rs"]
+mod rows;
 #[path = "cases/table.rs"]
 mod table;

@@ -32,16 +32,27 @@ fn the_fast_parser_gives_the_bits_of_str_parse_or_declines() {
 #[course_testing::test]
 fn the_table_keeps_short_long_and_many_categories_apart() {
     let mut table = Table::default();
-    let names: Vec<String> = (0..40)
-        .map(|i| format!("c{i}"))
-        .chain(["a".repeat(16), "b".repeat(17), "a".repeat(15)])
+    // Names of every length up to 17 bytes, some alike in their first or last 8 bytes, and more
+    // than the 128 the short table holds. (`category-001` and `category-018` start their search
+    // in the same slot.)
+    let names: Vec<String> = (0..20)
+        .map(|i| format!("category-{i:03}"))
+        .chain((0..12).map(|i| format!("{i:02}-category")))
+        .chain((1..=17).map(|len| "a".repeat(len)))
+        .chain(["b".repeat(17), "é".repeat(5)])
+        .chain((0..150).map(|i| format!("c{i}")))
         .collect();
-    for (i, name) in names.iter().enumerate() {
-        for _ in 0..=i {
-            table.entry(name.as_bytes()).push(i as f64);
+    // Each name in turn, so that every lookup finds a table with names in it.
+    for round in 0..names.len() {
+        for (i, name) in names.iter().enumerate().skip(round) {
+            table.entry(name.as_bytes()).unwrap().push(i as f64);
         }
     }
-    table.entry(b"").push(1.0);
+    table.entry(b"").unwrap().push(1.0);
+    assert!(
+        table.entry(b"\xff\xfe").is_none(),
+        "a new name that is not UTF-8"
+    );
     let map = table.into_map();
     assert_eq!(map.len(), names.len() + 1);
     for (i, name) in names.iter().enumerate() {
