@@ -114,9 +114,9 @@ pub const MIB: u64 = 1024 * 1024;
 /// How long a task of the parallel tests waits at the gate for a second one before giving up.
 pub const GATE_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Pieces the random corpora are made of: words in both cases, Unicode whose lowercase is
-/// special, digits, separators of every kind, and bytes that are not UTF-8 (a lone continuation
-/// byte, a cut two-byte and three-byte sequence, a byte never valid).
+/// Pieces the random corpora are made of: words in both cases, short and long, Unicode whose
+/// lowercase is special, digits, separators of every kind, and bytes that are not UTF-8 (a lone
+/// continuation byte, a cut two-byte and three-byte sequence, a byte never valid).
 pub const PIECES: &[&[u8]] = &[
     b"ferris",
     b"Crab",
@@ -126,6 +126,11 @@ pub const PIECES: &[&[u8]] = &[
     b"x",
     b"42",
     b"v2",
+    // Longer words, whose bytes do not fit in one integer: 9, 16 and 17 bytes.
+    b"Shuffling",
+    b"WithoutHeadaches",
+    b"ConcurrentFutures",
+    "Größenverhältnis".as_bytes(),
     "Straße".as_bytes(),
     "ΣΊΣΥΦΟΣ".as_bytes(),
     "İstanbul".as_bytes(),
