@@ -3,7 +3,7 @@
 //! The same public API as the starter (`exercises/ex6/src/lib.rs`), fully implemented. Read the
 //! starter's documentation for the task; the comments here say why the code is written this way.
 
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 use std::fs::File;
 use std::hash::BuildHasher;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -14,8 +14,11 @@ use concurrent::{Error, Executor, Future};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
+mod ascii;
 #[path = "../../../exercises/ex6/src/given.rs"]
 mod given;
+
+use ascii::{AsciiWord, PACKED, pack};
 pub use given::{
     Counts, DEFAULT_BUCKETS, DEFAULT_SPLIT_SIZE, DEFAULT_VOCABULARY, FileError, Options, Report,
     Split, ZIPF_EXPONENT, word_for_rank,
@@ -24,6 +27,9 @@ pub use given::{
 /// Bytes read (and generated) at a time: enough to amortise system calls, small enough to stay
 /// in the CPU caches.
 const CHUNK: usize = 256 * 1024;
+
+/// The buffer of the reads around a split's borders: a few words.
+const BORDER_BUFFER: usize = 8 * 1024;
 
 /// Step 1. A Zipf-like distribution over the ranks `0..len`: rank `k` has the weight
 /// `1 / (k + 1)^exponent`.
@@ -114,15 +120,27 @@ pub fn generate_corpus(dir: &Path, files: usize, size: u64, seed: u64) -> io::Re
 /// (`char::is_alphanumeric`), each lowercased whole with `str::to_lowercase`.
 pub fn tokenize(text: &str) -> Vec<String> {
     let mut words = Vec::new();
-    for_each_word(text, |word| words.push(word.to_owned()));
+    for_each_word(text, |word| match word {
+        Word::Ascii(word) => words.push(ascii_lowercase(word)),
+        Word::Lowered(word) => words.push(word.to_owned()),
+    });
     words
 }
 
-/// Calls `f` with every word of `text`, lowercased, without allocating for the common case of a
-/// word that is lowercase ASCII already.
-fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+/// A word as [`for_each_word`] finds it.
+#[derive(Debug, Clone, Copy)]
+enum Word<'a> {
+    /// ASCII letters and digits, not lowercased yet: `byte | 0x20` lowercases each of them (a
+    /// digit already has that bit).
+    Ascii(&'a [u8]),
+    /// Any other word, lowercased by `str::to_lowercase`.
+    Lowered(&'a str),
+}
+
+/// Calls `f` with every word of `text`. An ASCII word is passed as its bytes, so the common case
+/// allocates nothing; only a word with other characters is lowercased into a new string.
+fn for_each_word(text: &str, mut f: impl FnMut(Word<'_>)) {
     let bytes = text.as_bytes();
-    let mut lower = String::new();
     let mut at = 0;
     while at < bytes.len() {
         // Skip the separators up to the next word.
@@ -132,14 +150,13 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
             continue;
         }
         let start = at;
-        let (mut ascii, mut upper) = (true, false);
+        let mut ascii = true;
         while at < bytes.len() {
             let byte = bytes[at];
             if byte.is_ascii() {
                 if !byte.is_ascii_alphanumeric() {
                     break;
                 }
-                upper |= byte.is_ascii_uppercase();
                 at += 1;
             } else {
                 let (is_word, len) = char_at(text, at);
@@ -150,18 +167,12 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
                 at += len;
             }
         }
-        let word = &text[start..at];
-        match (ascii, upper) {
-            (true, false) => f(word),
-            (true, true) => {
-                lower.clear();
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
-                f(&lower);
-            }
+        if ascii {
+            f(Word::Ascii(&bytes[start..at]));
+        } else {
             // The whole word at once: `str::to_lowercase` knows where the word ends, which a
             // final capital sigma needs (Σ becomes ς there, σ elsewhere).
-            (false, _) => f(&word.to_lowercase()),
+            f(Word::Lowered(&text[start..at].to_lowercase()));
         }
     }
 }
@@ -188,56 +199,119 @@ pub fn count_bytes(bytes: &[u8], counts: &mut Counts) {
     tally.merge_into(counts);
 }
 
-/// Word counts while they are being made, tuned for the common case: a word of at most 8 bytes
-/// (most words of most languages) is packed into a `u64` key, so looking it up hashes one integer
-/// and compares integers, instead of hashing a string and calling `memcmp` on it.
-/// Longer words go to a `Counts`. Packing is one-to-one because a word never holds a 0 byte.
+/// Word counts while they are being made, tuned for the common case: a word of at most 16 bytes
+/// (nearly every word of most languages) is packed into an integer key ([`ascii::pack`]), so
+/// looking it up hashes one integer and compares integers, instead of hashing a string and
+/// calling `memcmp`, and only the end of the split allocates a `String` per distinct word. Words
+/// of at most 8 bytes (most of them) get a table of `u64` keys, whose entries are half as large:
+/// twice as many fit in the CPU's caches. Longer words go to a `Counts`.
 #[derive(Debug, Default)]
 struct Tally {
     short: HashMap<u64, u64, foldhash::fast::FixedState>,
+    medium: HashMap<u128, u64, foldhash::fast::FixedState>,
     long: Counts,
 }
 
 impl Tally {
     /// Counts the words of `bytes`, decoded lossily.
     fn add(&mut self, bytes: &[u8]) {
+        // Most text is ASCII: checking that is far cheaper than decoding, and ASCII needs no
+        // decoding at all.
+        if bytes.is_ascii() {
+            ascii::for_each_word(bytes, |word| match word {
+                AsciiWord::Packed(key) => self.add_packed(key),
+                AsciiWord::Long(word) => self.add_long(&ascii_lowercase(word)),
+            });
+            return;
+        }
         let text = String::from_utf8_lossy(bytes);
-        for_each_word(&text, |word| {
-            if word.len() <= 8 {
-                *self.short.entry(pack(word)).or_insert(0) += 1;
-            } else if let Some(count) = self.long.get_mut(word) {
-                *count += 1;
-            } else {
-                // Only a new word costs an allocation.
-                self.long.insert(word.to_owned(), 1);
+        for_each_word(&text, |word| match word {
+            Word::Ascii(word) if word.len() <= PACKED => {
+                self.add_packed(pack(word.iter().map(|&byte| byte | 0x20)));
             }
+            Word::Ascii(word) => self.add_long(&ascii_lowercase(word)),
+            Word::Lowered(word) if word.len() <= PACKED => self.add_packed(pack(word.bytes())),
+            Word::Lowered(word) => self.add_long(word),
         });
     }
 
-    /// Adds these counts to `counts`, words unpacked.
-    fn merge_into(self, counts: &mut Counts) {
-        for (key, count) in self.short {
-            *counts.entry(unpack(key)).or_insert(0) += count;
+    /// Counts the word that [`pack`] made `key`.
+    #[inline]
+    fn add_packed(&mut self, key: u128) {
+        // A word of at most 8 bytes packs below 2^64: no word holds a 0 byte.
+        match u64::try_from(key) {
+            Ok(key) => *self.short.entry(key).or_insert(0) += 1,
+            Err(_) => *self.medium.entry(key).or_insert(0) += 1,
         }
-        for (word, count) in self.long {
+    }
+
+    /// Counts a word longer than [`PACKED`] bytes, lowercased already.
+    fn add_long(&mut self, word: &str) {
+        if let Some(count) = self.long.get_mut(word) {
+            *count += 1;
+        } else {
+            // Only a new word costs an allocation.
+            self.long.insert(word.to_owned(), 1);
+        }
+    }
+
+    /// How many distinct words it holds.
+    fn len(&self) -> usize {
+        self.short.len() + self.medium.len() + self.long.len()
+    }
+
+    /// Every word with its count, the packed ones unpacked into `String`s.
+    fn into_words(self) -> impl Iterator<Item = (String, u64)> {
+        let short = self
+            .short
+            .into_iter()
+            .map(|(key, count)| (key.into(), count));
+        let packed = short.chain(self.medium);
+        packed
+            .map(|(key, count)| (unpack(key), count))
+            .chain(self.long)
+    }
+
+    /// These counts as a map of words.
+    fn into_counts(self) -> Counts {
+        Counts::from_iter(self.into_words())
+    }
+
+    /// Adds these counts to `counts`.
+    fn merge_into(self, counts: &mut Counts) {
+        if counts.is_empty() {
+            counts.reserve(self.len());
+        }
+        for (word, count) in self.into_words() {
             *counts.entry(word).or_insert(0) += count;
         }
     }
+
+    /// These counts cut into `buckets` maps by [`bucket_of`], as [`partition`] does, without
+    /// building the whole map first: each distinct word is turned into a `String` and inserted
+    /// once, into a map made large enough at once.
+    fn into_buckets(self, buckets: usize) -> Vec<Counts> {
+        let buckets = buckets.max(1);
+        let mut parts: Vec<Vec<(String, u64)>> = (0..buckets).map(|_| Vec::new()).collect();
+        for (word, count) in self.into_words() {
+            parts[bucket_of(&word, buckets)].push((word, count));
+        }
+        parts.into_iter().map(Counts::from_iter).collect()
+    }
 }
 
-/// A word of at most 8 bytes as an integer: its bytes, little-endian, zero-padded.
-fn pack(word: &str) -> u64 {
-    // A shift per byte rather than a copy of a variable length, which becomes a `memcpy` call.
-    word.bytes()
-        .enumerate()
-        .fold(0, |key, (index, byte)| key | u64::from(byte) << (8 * index))
+/// An ASCII word, lowercased, as a `String`.
+fn ascii_lowercase(word: &[u8]) -> String {
+    word.iter()
+        .map(|&byte| char::from(byte.to_ascii_lowercase()))
+        .collect()
 }
 
 /// The word [`pack`] packed. The bytes came from a `&str` and the padding is zeros, which no
 /// word holds, so the bytes up to the first zero are that string again.
-fn unpack(key: u64) -> String {
+fn unpack(key: u128) -> String {
     let bytes = key.to_le_bytes();
-    let len = bytes.iter().position(|&byte| byte == 0).unwrap_or(8);
+    let len = bytes.iter().position(|&byte| byte == 0).unwrap_or(PACKED);
     String::from_utf8_lossy(&bytes[..len]).into_owned()
 }
 
@@ -321,11 +395,9 @@ impl Streamer {
     }
 
     /// Counts the rest (the end of the stream ends the last word) and returns the counts.
-    fn finish(mut self) -> Counts {
+    fn finish(mut self) -> Tally {
         self.tally.add(&self.buffer[..self.len]);
-        let mut counts = Counts::default();
-        self.tally.merge_into(&mut counts);
-        counts
+        self.tally
     }
 }
 
@@ -334,7 +406,7 @@ impl Streamer {
 pub fn count_reader(mut reader: impl Read) -> io::Result<Counts> {
     let mut streamer = Streamer::new(CHUNK);
     while streamer.read_from(&mut reader)? > 0 {}
-    Ok(streamer.finish())
+    Ok(streamer.finish().into_counts())
 }
 
 /// Step 3. Cuts `0..len` (a file of `len` bytes) into consecutive ranges of `split_size` bytes,
@@ -353,12 +425,19 @@ pub fn split_ranges(len: u64, split_size: u64) -> Vec<Range<u64>> {
 /// Step 3. Counts the words of one split of the file at `path`: every word whose first byte lies
 /// in `range`, read whole even when it runs past `range.end`.
 pub fn count_split(path: &Path, range: Range<u64>) -> io::Result<Counts> {
+    Ok(tally_split(path, range)?.into_counts())
+}
+
+/// [`count_split`]'s counts, still a [`Tally`].
+fn tally_split(path: &Path, range: Range<u64>) -> io::Result<Tally> {
     // Buffers no larger than the split (plus room for its last word): a small split stays cheap.
     let chunk = usize::try_from(range.end.saturating_sub(range.start))
         .unwrap_or(CHUNK)
         .saturating_add(4096)
         .min(CHUNK);
-    let mut reader = BufReader::with_capacity(chunk, File::open(path)?);
+    // A small buffer for the borders; the streamer's reads of half a chunk or more go past it,
+    // straight from the file into the streamer's buffer.
+    let mut reader = BufReader::with_capacity(BORDER_BUFFER.min(chunk), File::open(path)?);
     let mut streamer = Streamer::new(chunk);
     // A split starts after the first ASCII whitespace at or after `start - 1`: a word that runs
     // across `start` belongs to the split before.
@@ -367,11 +446,11 @@ pub fn count_split(path: &Path, range: Range<u64>) -> io::Result<Counts> {
     if range.start > 0 {
         match skip_past_whitespace(&mut reader)? {
             Some(skipped) => at += skipped,
-            None => return Ok(Counts::default()),
+            None => return Ok(Tally::default()),
         }
     }
     if at >= range.end {
-        return Ok(Counts::default());
+        return Ok(Tally::default());
     }
     // The split's own bytes...
     let mut own = (&mut reader).take(range.end - at);
@@ -433,13 +512,13 @@ pub fn bucket_of(word: &str, buckets: usize) -> usize {
 /// word going to the map [`bucket_of`] says, with its count.
 pub fn partition(counts: Counts, buckets: usize) -> Vec<Counts> {
     let buckets = buckets.max(1);
-    let mut parts: Vec<Counts> = (0..buckets)
-        .map(|_| Counts::with_capacity_and_hasher(counts.len() / buckets, Default::default()))
-        .collect();
+    // Lists first, maps after: each map is then made at its final size at once (a map that
+    // grows hashes all its words again each time it doubles).
+    let mut parts: Vec<Vec<(String, u64)>> = (0..buckets).map(|_| Vec::new()).collect();
     for (word, count) in counts {
-        parts[bucket_of(&word, buckets)].insert(word, count);
+        parts[bucket_of(&word, buckets)].push((word, count));
     }
-    parts
+    parts.into_iter().map(Counts::from_iter).collect()
 }
 
 /// Step 4. The reduce of one bucket: the sum of `partials`, word by word.
@@ -450,10 +529,20 @@ pub fn reduce_bucket(partials: Vec<Counts>) -> Counts {
     let mut total = largest
         .map(|index| partials.swap_remove(index))
         .unwrap_or_default();
+    // Room for every word of the other partials at once: a map that grows hashes all its words
+    // again each time it doubles (reading every string: the main cost with millions of words).
+    // That room is never larger than the partials this task holds already, and if the words
+    // were mostly the same ones, the map is shrunk to its words at the end, so the buckets
+    // waiting for the final merge do not keep memory that grows with the number of splits.
+    let others: usize = partials.iter().map(Counts::len).sum();
+    total.reserve(others);
     for partial in partials {
         for (word, count) in partial {
             *total.entry(word).or_insert(0) += count;
         }
+    }
+    if total.capacity() > 4 * total.len() {
+        total.shrink_to_fit();
     }
     total
 }
@@ -476,10 +565,16 @@ pub fn reduce_phase<E: Executor>(
         .into_iter()
         .map(|column| executor.submit(move || reduce_bucket(column)))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut total = Counts::default();
-    for future in futures {
-        // The buckets hold different words: putting them together only moves entries.
-        total.extend(future.result()?);
+    let reduced = futures
+        .into_iter()
+        .map(Future::result)
+        .collect::<Result<Vec<_>, _>>()?;
+    // The buckets hold different words: the total holds exactly all of them, so it is made that
+    // large at once, and putting them together only moves entries.
+    let mut total =
+        Counts::with_capacity_and_hasher(reduced.iter().map(Counts::len).sum(), Default::default());
+    for bucket in reduced {
+        total.extend(bucket);
     }
     Ok(total)
 }
@@ -500,27 +595,54 @@ impl Report {
 /// same count in alphabetical order (of their UTF-8 bytes). Fewer than `k` if there are fewer
 /// words.
 pub fn top_k(counts: &Counts, k: usize) -> Vec<(String, u64)> {
-    let mut entries: Vec<(&String, u64)> = counts.iter().map(|(word, &n)| (word, n)).collect();
-    let order = |a: &(&String, u64), b: &(&String, u64)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
-    // Only the first k need sorting: select them in O(n), then sort those.
-    if k < entries.len() {
-        entries.select_nth_unstable_by(k, order);
-        entries.truncate(k);
+    // The best k so far in a heap whose top is the worst of them: each word is compared with
+    // that one only, by count first, so a word is read (a cache miss with millions of words)
+    // only when its count ties. O(n log k), and only the k winners are cloned.
+    let mut best: BinaryHeap<Ranked<'_>> = BinaryHeap::with_capacity(k.min(counts.len()));
+    for (word, &count) in counts {
+        let candidate = Ranked { count, word };
+        if best.len() < k {
+            best.push(candidate);
+        } else if let Some(mut worst) = best.peek_mut()
+            && candidate < *worst
+        {
+            *worst = candidate;
+        }
     }
-    entries.sort_unstable_by(order);
-    entries
+    best.into_sorted_vec()
         .into_iter()
-        .map(|(word, n)| (word.clone(), n))
+        .map(|ranked| (ranked.word.to_owned(), ranked.count))
         .collect()
+}
+
+/// A word in [`top_k`]'s order: "less" is more frequent, then alphabetically first.
+#[derive(Debug, PartialEq, Eq)]
+struct Ranked<'a> {
+    count: u64,
+    word: &'a str,
+}
+
+impl Ord for Ranked<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .count
+            .cmp(&self.count)
+            .then_with(|| self.word.cmp(other.word))
+    }
+}
+
+impl PartialOrd for Ranked<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// Step 5. The map task: counts the words of `split` ([`count_split`]) and partitions them into
 /// `buckets` ([`partition`]).
 pub fn map_split(split: &Split, buckets: usize) -> io::Result<Vec<Counts>> {
-    Ok(partition(
-        count_split(&split.path, split.range.clone())?,
-        buckets,
-    ))
+    // The same as `partition(count_split(..)?, buckets)`, without building the split's whole
+    // map first: each distinct word becomes a `String` once, in its bucket.
+    Ok(tally_split(&split.path, split.range.clone())?.into_buckets(buckets))
 }
 
 /// A file's place in the job: its splits' futures, or why it has none.

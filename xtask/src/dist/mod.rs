@@ -196,11 +196,24 @@ fn left_out(path: &Path) -> bool {
     LEFT_OUT.iter().any(|left| path.starts_with(left))
 }
 
-/// The workspace manifest without the `solutions/*` members.
+/// The workspace manifest without the `solutions/*` members, and without the profile tables of
+/// the solutions' packages (`[profile.dev.package.ex6-solution]`): cargo would warn on every
+/// build that they name no package.
 fn without_solutions(manifest: &str) -> Result<String> {
     let adjusted = manifest
         .replace("\"solutions/*\", ", "")
         .replace(", \"solutions/*\"", "");
+    // Each line of such a table, up to the next table, is left out.
+    let mut skipping = false;
+    let adjusted: String = adjusted
+        .split_inclusive('\n')
+        .filter(|line| {
+            if line.starts_with('[') {
+                skipping = line.starts_with("[profile.") && line.trim_end().ends_with("-solution]");
+            }
+            !skipping
+        })
+        .collect();
     let parsed: toml::Table =
         toml::from_str(&adjusted).context("the adjusted manifest is not valid TOML")?;
     if toml::to_string(&parsed)?.contains("solutions") {
@@ -223,6 +236,17 @@ mod tests {
         assert_eq!(
             adjusted,
             "[workspace]\nmembers = [\"core\", \"exercises/*\", \"xtask\"]\ndefault-members = [\"core\", \"xtask\"]\n"
+        );
+    }
+
+    #[test]
+    fn removes_the_solutions_profile_tables() {
+        let manifest = "[workspace]\nmembers = [\"exercises/*\", \"solutions/*\"]\n\
+                        \n[profile.dev.package.ex6]\nopt-level = 1\n\
+                        \n[profile.dev.package.ex6-solution]\nopt-level = 3\n";
+        assert_eq!(
+            without_solutions(manifest).unwrap(),
+            "[workspace]\nmembers = [\"exercises/*\"]\n\n[profile.dev.package.ex6]\nopt-level = 1\n\n"
         );
     }
 

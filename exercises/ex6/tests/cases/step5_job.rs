@@ -3,6 +3,8 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use concurrent::testing::CountingExecutor;
 use concurrent::{CpuPoolExecutor, Error, Executor, ThreadPoolExecutor};
@@ -218,6 +220,99 @@ fn a_missing_file_fails_alone() {
         report.failed[0]
     );
     assert_eq!(report.files, 3, "3 files were counted, the missing one not");
+}
+
+/// A pool of one worker that removes `victim` as soon as its first task is done: the tasks after
+/// it find the file gone, as if it had been deleted in the middle of the job. One worker runs the
+/// tasks one at a time in the order they were submitted, so the first split of the first file
+/// is counted before the removal and the others fail after it.
+struct RemovesAfterFirstTask {
+    pool: ThreadPoolExecutor,
+    victim: PathBuf,
+    done: Arc<AtomicUsize>,
+}
+
+impl Executor for RemovesAfterFirstTask {
+    fn submit<T, F>(&self, task: F) -> Result<concurrent::Future<T>, Error>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let (victim, done) = (self.victim.clone(), Arc::clone(&self.done));
+        self.pool.submit(move || {
+            let output = task();
+            if done.fetch_add(1, Ordering::SeqCst) == 0 {
+                std::fs::remove_file(&victim).expect("cannot remove the test file");
+            }
+            output
+        })
+    }
+
+    fn max_workers(&self) -> usize {
+        self.pool.max_workers()
+    }
+
+    fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        self.pool.shutdown(wait, cancel_futures);
+    }
+}
+
+#[course_testing::test]
+fn a_file_whose_split_fails_is_not_counted_at_all() {
+    let dir = temp_dir();
+    let line = "half of a file is not a file\n";
+    let victim = write_file(dir.path(), "removed.txt", line.repeat(30).as_bytes());
+    let (good, expected) = hand_made(dir.path());
+    let mut files = vec![victim.clone()];
+    files.extend(good);
+    let pool = RemovesAfterFirstTask {
+        pool: ThreadPoolExecutor::new(1),
+        victim: victim.clone(),
+        done: Arc::new(AtomicUsize::new(0)),
+    };
+    // 900 bytes in splits of 300: the first split is counted, then the file is removed, and
+    // its other two splits cannot open it.
+    let options = Options {
+        split_size: 300,
+        buckets: 3,
+    };
+    let report = expect_no_panic(
+        "a split that fails must fail its file in Report::failed, not the whole count",
+        || word_count(&pool, &files, &options),
+    )
+    .unwrap_or_else(|error| {
+        panic!("a file removed while it is counted is not the executor's fault: {error}")
+    });
+    assert!(
+        !victim.exists(),
+        "the test's executor should have removed {} after the first task",
+        victim.display()
+    );
+    let failed: Vec<&std::path::Path> = report.failed.iter().map(FileError::path).collect();
+    assert_eq!(
+        failed,
+        [victim.as_path()],
+        "the file removed after its first split was counted failed its other splits: \
+         Report::failed should name it, and only it"
+    );
+    assert_same_counts(
+        &expected,
+        &sorted(&report.counts),
+        "a file whose split failed must not be counted at all: drop the outputs of its splits \
+         that succeeded too (the counts never hold part of a file), and count the other files",
+    );
+    assert_eq!(
+        (report.files, report.bytes),
+        (
+            3,
+            files[1..]
+                .iter()
+                .map(|file| std::fs::metadata(file).map_or(0, |meta| meta.len()))
+                .sum()
+        ),
+        "Report::files and Report::bytes count the files that were counted: the 3 others, not \
+         the one that failed"
+    );
 }
 
 #[course_testing::test]
