@@ -263,3 +263,50 @@ fn the_chrome_trace_is_json_with_one_event_per_task() {
         assert!(phase("C") >= 2, "the queue length is a counter");
     });
 }
+
+#[test]
+fn a_snapshot_taken_while_tasks_run_shows_them_unfinished_inside_the_chart() {
+    within_deadline("a snapshot of a recorded pool with a held task", || {
+        let timeline = Timeline::new(10);
+        let pool = timeline.record(ThreadPoolExecutor::new(1));
+        let (gate, started) = (Gate::new(), Signals::new());
+        let held = submit_blocked(&pool, &gate, &started, "held", ());
+        started.next("the held task started");
+        let queued = pool.submit(|| ()).unwrap();
+        // Not a synchronisation: time must pass, so the snapshot is well after the last event
+        // and the running bar reaches further than any recorded instant.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let snapshot = timeline.snapshot();
+        gate.open();
+        held.result().unwrap();
+        queued.result().unwrap();
+        assert_consistent(&snapshot);
+        assert_eq!(
+            outcomes(&snapshot).get(&None),
+            Some(&2),
+            "both are unfinished: {snapshot:#?}"
+        );
+        assert!(snapshot.tasks[0].started.is_some() && snapshot.tasks[1].started.is_none());
+        assert_chart_matches(&snapshot);
+        let svg = snapshot.to_svg();
+        let document = roxmltree::Document::parse(&svg).unwrap();
+        for bar in document
+            .descendants()
+            .filter(|node| node.attribute("data-task").is_some())
+        {
+            let right: f64 = ["x", "width"]
+                .iter()
+                .map(|a| bar.attribute(*a).unwrap().parse::<f64>().unwrap())
+                .sum();
+            assert!(
+                right <= 940.01,
+                "a running task's bar ends past the time axis (x = 940): {right}"
+            );
+        }
+        assert_eq!(
+            timeline.snapshot().count(Outcome::Ok),
+            2,
+            "and they finish in the record"
+        );
+    });
+}

@@ -208,12 +208,15 @@ impl Snapshot {
             .count()
     }
 
-    /// The last instant anything happened (at least 1 ms, so a chart has a width).
+    /// The last instant anything happened, or the snapshot's instant while a task is unfinished
+    /// (at least 1 ms, so a chart has a width).
     pub fn span(&self) -> Duration {
+        let unfinished = self.tasks.iter().any(|task| task.finished.is_none());
         self.tasks
             .iter()
             .flat_map(|task| [Some(task.submitted), task.started, task.finished])
             .flatten()
+            .chain(unfinished.then_some(self.taken))
             .max()
             .unwrap_or_default()
             .max(Duration::from_millis(1))
@@ -369,8 +372,9 @@ impl Timeline {
 
     /// A copy of what is recorded so far.
     pub fn snapshot(&self) -> Snapshot {
-        let taken = Instant::now();
         let state = self.lock();
+        // Taken under the lock: no event recorded so far is later than the snapshot.
+        let taken = Instant::now();
         let since = |at: Instant| at.saturating_duration_since(self.inner.origin);
         let tasks = state
             .tasks

@@ -102,8 +102,13 @@ pub(super) fn render(snapshot: &Snapshot) -> String {
         let index = snapshot.workers.len();
         let top = TOP + index as f64 * ROW;
         svg.push_str("<g class=\"row unstarted\">\n");
-        lane(&mut svg, index, top, "never started (queue wait)");
-        for task in unstarted {
+        lane(
+            &mut svg,
+            index,
+            top,
+            &format!("never started: {}", unstarted.len()),
+        );
+        for task in &unstarted {
             let end = task.finished.unwrap_or(snapshot.taken).max(task.submitted);
             bar(&mut svg, task, x(task.submitted), x(end), top);
         }
@@ -145,7 +150,11 @@ fn totals(snapshot: &Snapshot, span: Duration) -> String {
 }
 
 fn lane(svg: &mut String, index: usize, top: f64, name: &str) {
-    let fill = if index.is_multiple_of(2) { "#f3f3f3" } else { "#ffffff" };
+    let fill = if index.is_multiple_of(2) {
+        "#f3f3f3"
+    } else {
+        "#ffffff"
+    };
     let _ = writeln!(
         svg,
         r##"<rect class="lane" x="{LEFT}" y="{top}" width="{}" height="{ROW}" fill="{fill}"/>"##,
@@ -239,7 +248,11 @@ fn axis(svg: &mut String, x: &dyn Fn(Duration) -> f64, top: f64, span: Duration)
             r##"<line x1="{position:.2}" y1="{top}" x2="{position:.2}" y2="{}" stroke="#555555"/><text x="{position:.2}" y="{}" text-anchor="middle">{}</text>"##,
             top + 5.0,
             top + 18.0,
-            duration(at)
+            if at.is_zero() {
+                "0".to_owned()
+            } else {
+                duration(at)
+            }
         );
         at += step;
     }
