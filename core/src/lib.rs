@@ -100,6 +100,27 @@
 //! shut-down executor returns [`Error::Shutdown`]. See [`Error`] for the whole list; it is
 //! `#[non_exhaustive]`, so a `match` on it needs a `_` arm.
 //!
+//! ## Seeing the work: timelines
+//!
+//! [`timeline::Timeline`] records which worker ran which task, when it was queued, started and
+//! finished, and how it ended, and draws it as an SVG Gantt chart (or a Chrome trace for
+//! Perfetto). Wrap any executor with [`Timeline::record`](timeline::Timeline::record); give a
+//! process pool [`ProcessPoolBuilder::timeline`](process::ProcessPoolBuilder::timeline). Nothing is
+//! recorded, and nothing costs, unless you ask.
+//!
+//! ```
+//! use concurrent::{Executor, ThreadPoolExecutor, timeline::Timeline};
+//!
+//! let timeline = Timeline::new(1_000).titled("three tasks on two threads");
+//! let pool = timeline.record(ThreadPoolExecutor::new(2));
+//! let total: u32 = pool.map(|n: u32| n * 10, 1..=3).map(Result::unwrap).sum();
+//! assert_eq!(total, 60);
+//! assert_eq!(timeline.snapshot().tasks.len(), 3);
+//! # let path = std::env::temp_dir().join(format!("timeline-doc-{}.svg", std::process::id()));
+//! timeline.write_svg(&path).unwrap(); // open it in a browser
+//! # std::fs::remove_file(&path).unwrap();
+//! ```
+//!
 //! ## Differences from CPython, on purpose
 //!
 //! - A future cancelled before it starts is *done* at once: [`wait`] returns it and [`as_completed`]
@@ -124,6 +145,7 @@ mod sync;
 mod task;
 pub mod testing;
 mod thread_pool;
+pub mod timeline;
 mod wait;
 mod waitable;
 mod waiter;

@@ -7,7 +7,8 @@
 //! - every starter fails its tests (at least one failing test in every step);
 //! - every solution passes its tests three runs in a row (flaky concurrency tests show up);
 //! - every Rust block of the book is included from a compiled file, the examples it includes run,
-//!   and the book builds.
+//!   and the book builds;
+//! - the book's timelines are not stale, and its pictures render in a real (headless) Chromium.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -104,6 +105,14 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
     );
     report.record("book: the examples it includes run", check_examples(root));
     report.record("book: builds with mdbook", check_book_builds(root));
+    report.record(
+        "book: the timelines match what the examples record",
+        book::check_timelines(root),
+    );
+    report.record(
+        "book: every picture renders in headless Chromium",
+        book::check_pictures(root),
+    );
     if report.failures > 0 {
         bail!("{} check(s) failed", report.failures);
     }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use super::protocol::Outcome;
+use crate::timeline::{self, TaskHandle, WorkerKey};
 use crate::{Error, Promise};
 
 /// A queued request, typed only by what it does with its reply.
@@ -19,6 +20,61 @@ pub(crate) trait Pending: Send {
     fn finish(self: Box<Self>, reply: Result<Vec<Outcome>, Error>);
     /// Cancels the future of a request that will never be sent.
     fn cancel(self: Box<Self>);
+    /// The worker process `pid` (in `slot` of pool `pool`) starts running this request now:
+    /// only a [`Traced`] request records it.
+    fn running(&self, _pool: usize, _slot: usize, _pid: u32) {}
+}
+
+/// A request recorded in a [`Timeline`](crate::timeline::Timeline): the pool wraps requests in
+/// it only when built with one, so a pool without a timeline pays nothing.
+pub(crate) struct Traced {
+    pub(crate) job: Box<dyn Pending>,
+    pub(crate) task: TaskHandle,
+}
+
+impl Pending for Traced {
+    fn start(&self) -> bool {
+        let started = self.job.start();
+        if !started {
+            // Cancelled while queued: it leaves the queue now.
+            self.task.finished(timeline::Outcome::Cancelled);
+        }
+        started
+    }
+
+    fn frame(&self) -> &[u8] {
+        self.job.frame()
+    }
+
+    fn time_limit(&self) -> Option<Duration> {
+        self.job.time_limit()
+    }
+
+    fn finish(self: Box<Self>, reply: Result<Vec<Outcome>, Error>) {
+        let outcome = match &reply {
+            Err(error) => timeline::Outcome::of::<()>(Err(error)),
+            Ok(outcomes) if outcomes.iter().any(|o| matches!(o, Outcome::Panicked(_))) => {
+                timeline::Outcome::Panicked
+            }
+            Ok(outcomes) if outcomes.iter().any(|o| matches!(o, Outcome::Unsendable(_))) => {
+                timeline::Outcome::Failed
+            }
+            Ok(_) => timeline::Outcome::Ok,
+        };
+        self.task.finished(outcome);
+        self.job.finish(reply);
+    }
+
+    fn cancel(self: Box<Self>) {
+        self.task.finished(timeline::Outcome::Cancelled);
+        self.job.cancel();
+    }
+
+    fn running(&self, pool: usize, slot: usize, pid: u32) {
+        self.task.started(WorkerKey::Process { pool, pid }, || {
+            format!("worker {slot} (pid {pid})")
+        });
+    }
 }
 
 /// One call: [`submit`](super::ProcessPoolExecutor::submit).

@@ -147,6 +147,9 @@ impl Lane<'_> {
                         time_limit,
                         len,
                     });
+                    if self.in_flight.len() == 1 {
+                        self.mark_head();
+                    }
                     return;
                 }
                 Err(cause) if self.in_flight.is_empty() => {
@@ -194,11 +197,19 @@ impl Lane<'_> {
                     self.retire();
                 }
                 sent.job.finish(Ok(outcomes));
+                self.mark_head();
             }
             Err(Failure::TimedOut) => self.fail_head(Error::TimedOut),
             Err(Failure::Died(cause) | Failure::NotSent(cause)) => {
                 self.fail_head(Error::Broken(cause));
             }
+        }
+    }
+
+    /// The oldest request in flight is the one the worker runs from now (for a timeline).
+    fn mark_head(&self) {
+        if let (Some(worker), Some(head)) = (&self.worker, self.in_flight.front()) {
+            head.job.running(self.pool.id, self.slot, worker.pid);
         }
     }
 

@@ -13,10 +13,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::child::{Failure, Launch, WorkerProcess};
-use super::jobs::{Chunk, One, Pending};
+use super::jobs::{Chunk, One, Pending, Traced};
 use super::map::{ProcessMap, Slot};
 use super::protocol::{self, Outcome};
 use super::{registry, worker};
+use crate::timeline::Timeline;
 use crate::{Error, Future, Promise};
 
 /// How long an idle worker may take to exit once its stdin closes, before it is killed.
@@ -99,6 +100,8 @@ pub(super) struct Shared {
     initializer: Option<Vec<u8>>,
     /// The pid of each manager's current worker process.
     pids: Mutex<Vec<Option<u32>>>,
+    /// Where requests are recorded, if anywhere.
+    timeline: Option<Timeline>,
 }
 
 struct State {
@@ -127,6 +130,7 @@ pub struct ProcessPoolBuilder {
     time_limit: Option<Duration>,
     initializer: Option<Result<Vec<u8>, Error>>,
     launch: Launch,
+    timeline: Option<Timeline>,
 }
 
 impl Default for ProcessPoolBuilder {
@@ -136,6 +140,7 @@ impl Default for ProcessPoolBuilder {
             max_tasks_per_child: None,
             time_limit: None,
             initializer: None,
+            timeline: None,
             launch: Launch {
                 program: None,
                 args: Vec::new(),
@@ -177,6 +182,27 @@ impl ProcessPoolBuilder {
         A: Serialize,
     {
         self.initializer = Some(encode_one(&f, &arg));
+        self
+    }
+
+    /// Records every request (a `submit`, or a chunk of `map`) in `timeline`: when it was
+    /// queued, when its worker process started it, when it ended and how (a crash is
+    /// [`Outcome::Broken`](crate::timeline::Outcome::Broken), a time limit
+    /// [`Outcome::TimedOut`](crate::timeline::Outcome::TimedOut)). Each worker *process* is a row,
+    /// so a replaced worker is a new row. Labels are the function's name (`square`), or its name
+    /// and item range for a chunk (`square[0..4]`). Without it, nothing is recorded and nothing
+    /// is paid.
+    ///
+    /// ```no_run
+    /// use concurrent::process::ProcessPoolExecutor;
+    /// use concurrent::timeline::Timeline;
+    ///
+    /// let timeline = Timeline::new(1_000);
+    /// let pool = ProcessPoolExecutor::builder().workers(2).timeline(&timeline).build();
+    /// // ... submit, then: timeline.write_svg("pool.svg")
+    /// ```
+    pub fn timeline(mut self, timeline: &Timeline) -> Self {
+        self.timeline = Some(timeline.clone());
         self
     }
 
@@ -225,6 +251,7 @@ impl ProcessPoolBuilder {
             time_limit: self.time_limit,
             initializer,
             pids: Mutex::new(vec![None; workers]),
+            timeline: self.timeline,
         });
         let pool = ProcessPoolExecutor {
             shared: Arc::clone(&shared),
@@ -330,11 +357,13 @@ impl ProcessPoolExecutor {
     {
         let frame = encode_one(&f, &arg)?;
         let (promise, future) = Promise::new();
-        self.shared.enqueue(Box::new(One {
+        let job = Box::new(One {
             promise,
             frame,
             time_limit,
-        }))?;
+        });
+        self.shared
+            .enqueue(job, || function_name::<F>().to_owned())?;
         Ok(future)
     }
 
@@ -360,20 +389,25 @@ impl ProcessPoolExecutor {
         let chunksize = chunksize.max(1);
         let mut slots = VecDeque::new();
         let mut chunk: Vec<Vec<u8>> = Vec::with_capacity(chunksize);
+        // The index of the next item, for the chunks' labels in a timeline.
+        let next_item = Cell::new(0);
         let flush = |chunk: &mut Vec<Vec<u8>>, slots: &mut VecDeque<Slot<T>>| {
             if chunk.is_empty() {
                 return;
             }
             let len = chunk.len();
+            let first = next_item.replace(next_item.get() + len);
             let frame = protocol::request(task, chunk.iter().map(Vec::as_slice));
             chunk.clear();
             let (promise, future) = Promise::new();
-            let queued = self.shared.enqueue(Box::new(Chunk {
+            let job = Box::new(Chunk {
                 promise,
                 frame,
                 len,
                 time_limit: self.shared.time_limit,
-            }));
+            });
+            let label = || format!("{}[{first}..{}]", function_name::<F>(), first + len);
+            let queued = self.shared.enqueue(job, label);
             slots.push_back(match queued {
                 Ok(()) => Slot::Chunk(future, len),
                 Err(error) => Slot::Failed(error, len),
@@ -384,6 +418,7 @@ impl ProcessPoolExecutor {
                 Ok(bytes) => chunk.push(bytes),
                 Err(error) => {
                     flush(&mut chunk, &mut slots);
+                    next_item.set(next_item.get() + 1);
                     slots.push_back(Slot::Failed(error, 1));
                 }
             }
@@ -449,7 +484,8 @@ impl Shared {
         }
     }
 
-    fn enqueue(&self, job: Box<dyn Pending>) -> Result<(), Error> {
+    /// Queues `job`; `label` names it in the timeline, if the pool has one.
+    fn enqueue(&self, job: Box<dyn Pending>, label: impl FnOnce() -> String) -> Result<(), Error> {
         let mut state = lock(&self.state);
         if let Some(reason) = &state.closed {
             let reason = reason.clone();
@@ -457,6 +493,15 @@ impl Shared {
             job.cancel(); // nobody holds its future: the caller gets the error instead
             return Err(reason);
         }
+        // Recorded under the queue's lock, so before any manager can start it.
+        let job = match self
+            .timeline
+            .as_ref()
+            .and_then(|t| t.submitted(Some(label())))
+        {
+            Some(task) => Box::new(Traced { job, task }),
+            None => job,
+        };
         state.jobs.push_back(job);
         drop(state);
         self.available.notify_one();
@@ -604,6 +649,12 @@ fn encode<A: Serialize>(arg: &A) -> Result<Vec<u8>, Error> {
             std::any::type_name::<A>()
         ))
     })
+}
+
+/// `square` for `crate::tasks::square`: a process task's label in a timeline.
+fn function_name<F>() -> &'static str {
+    let path = std::any::type_name::<F>();
+    path.rsplit("::").next().unwrap_or(path)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

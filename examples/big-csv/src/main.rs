@@ -2,6 +2,7 @@
 //! seeded, in the temporary folder) and summarises them three ways: on this thread, on the CPU
 //! pool with each task parsing its own byte range, and the seed's way (rows parsed here and
 //! shipped to the pool). `bench` compares with pandas; `generate` only writes a file.
+//! `--timeline FILE.svg` draws the parallel byte ranges: which worker parsed which range, when.
 
 // `cargo xtask check` runs this demo on small input (the defaults are a measurement):
 // xtask-check-args: --rows 20000
@@ -13,6 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use big_csv::{Plan, Summary, reference};
 use clap::{Args, Parser, Subcommand};
+use concurrent::timeline::Timeline;
 use concurrent::{CpuPoolExecutor, Executor};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -76,6 +78,10 @@ struct RunArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     workers: usize,
+    /// Draw the task timeline of the parallel byte ranges into this SVG file (its folder must
+    /// exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -151,8 +157,28 @@ fn run(args: &RunArgs) -> Result<()> {
     let (sequential, seq_time) = timed("sequential", plan.bytes(), |bar| {
         plan.summarize_here(|bytes| bar.inc(bytes))
     })?;
+    // Created now, so that its clock starts with the parallel run.
+    let timeline = args.timeline.as_ref().map(|_| {
+        Timeline::new(timeline_option::CAP).titled(format!(
+            "{} byte ranges of {} on {workers} workers",
+            plan.ranges.len(),
+            path.display()
+        ))
+    });
     let (parallel, par_time) = timed("parallel byte ranges", plan.bytes(), |bar| {
-        plan.summarize(&pool, |bytes| bar.inc(bytes))
+        match &timeline {
+            // `summarize` maps over the ranges in order: the n-th task is the n-th range.
+            Some(timeline) => {
+                let names = plan
+                    .ranges
+                    .iter()
+                    .map(|range| format!("bytes {}..{}", range.start, range.end))
+                    .collect();
+                let pool = timeline_option::Named::new(timeline, names, &pool);
+                plan.summarize(&pool, |bytes| bar.inc(bytes))
+            }
+            None => plan.summarize(&pool, |bytes| bar.inc(bytes)),
+        }
     })?;
     let (shipped, ship_time) = timed("rows shipped to the pool", sequential.rows(), |bar| {
         big_csv::summarize_shipping_rows(&pool, &path, 10_000, |rows| bar.inc(rows))
@@ -181,6 +207,10 @@ fn run(args: &RunArgs) -> Result<()> {
             per_second(rows, time),
             seq_time.as_secs_f64() / time.as_secs_f64()
         );
+    }
+    if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
+        println!();
+        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }
@@ -271,6 +301,96 @@ fn agree_reference(
 }
 
 mod bench;
+
+/// `--timeline FILE.svg`: the path checked before any work, a pool whose tasks are recorded with
+/// a name each, and the SVG written at the end.
+mod timeline_option {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use concurrent::timeline::{Recorded, Timeline};
+    use concurrent::{Error, Executor, Future};
+
+    /// The most tasks recorded; the chart counts the others as dropped.
+    pub const CAP: usize = 100_000;
+
+    /// `--timeline`'s value: refused before any work if its folder does not exist.
+    pub fn path(text: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(text);
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        if path.is_dir() {
+            Err(format!(
+                "{text} is a folder: name the SVG file to write in it"
+            ))
+        } else if !folder.is_dir() {
+            Err(format!("the folder {} does not exist", folder.display()))
+        } else {
+            Ok(path)
+        }
+    }
+
+    /// `inner`, with every task submitted through it recorded in a timeline, the n-th labelled
+    /// `labels[n]`: right for code that submits one task per item, in order, as
+    /// `Executor::map` does.
+    #[derive(Debug)]
+    pub struct Named<E> {
+        inner: Recorded<E>,
+        labels: Vec<String>,
+        submitted: AtomicUsize,
+    }
+
+    impl<E> Named<E> {
+        pub fn new(timeline: &Timeline, labels: Vec<String>, inner: E) -> Self {
+            Named {
+                inner: timeline.record(inner),
+                labels,
+                submitted: AtomicUsize::new(0),
+            }
+        }
+    }
+
+    impl<E: Executor> Executor for Named<E> {
+        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let number = self.submitted.fetch_add(1, Ordering::Relaxed);
+            let label = self
+                .labels
+                .get(number)
+                .cloned()
+                .unwrap_or_else(|| format!("#{number}"));
+            self.inner.submit_labeled(label, task)
+        }
+
+        fn max_workers(&self) -> usize {
+            self.inner.max_workers()
+        }
+
+        fn shutdown(&self, wait: bool, cancel_futures: bool) {
+            self.inner.shutdown(wait, cancel_futures);
+        }
+    }
+
+    /// Writes the chart (through a temporary file, renamed into place) and says where.
+    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
+        timeline
+            .write_svg(path)
+            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
+        let recorded = timeline.snapshot();
+        println!(
+            "Timeline of {} tasks on {} workers written to {}",
+            recorded.tasks.len(),
+            recorded.workers.len(),
+            path.display()
+        );
+        Ok(())
+    }
+}
 
 fn bench(data: &DataArgs, python: Option<PathBuf>, runs: u32, chunks: usize) -> Result<()> {
     let path = generated(data)?;

@@ -1,7 +1,8 @@
 //! The image-blur demo: `cargo run -p example-image-blur --release` generates 16 seeded 1080p
 //! pictures (once, in the temporary folder), then blurs them all on this thread and on the CPU
 //! pool, one image per task, and prints the times. `-- DIR` blurs your own folder instead;
-//! `bench` compares with Pillow on a `ProcessPoolExecutor`.
+//! `bench` compares with Pillow on a `ProcessPoolExecutor`. `--timeline FILE.svg` draws the
+//! parallel run: which worker blurred which image, and when.
 
 // `cargo xtask check` runs this demo on small input (the defaults are a measurement):
 // xtask-check-args: --count 3 --size 96x64
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
+use concurrent::timeline::Timeline;
 use concurrent::{CpuPoolExecutor, Executor};
 use image_blur::Error;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -49,6 +51,9 @@ struct RunArgs {
     /// Worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     workers: usize,
+    /// Draw the parallel run's task timeline into this SVG file (its folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
     #[command(flatten)]
     pictures: Pictures,
 }
@@ -157,8 +162,24 @@ fn run(args: &RunArgs) -> Result<()> {
     let (_sequential, seq) = timed("1 thread", inputs.len(), |bar| {
         image_blur::blur_all_here(&inputs, &out, args.sigma, || bar.inc(1))
     });
+    // Created now, so that its clock starts with the parallel run.
+    let timeline = args.timeline.as_ref().map(|_| {
+        Timeline::new(timeline_option::CAP).titled(format!(
+            "{} images blurred on {workers} workers, sigma {}",
+            inputs.len(),
+            args.sigma
+        ))
+    });
     let (parallel, par) = timed(&format!("{workers} workers"), inputs.len(), |bar| {
-        image_blur::blur_all(&pool, &inputs, &out, args.sigma, || bar.inc(1))
+        match &timeline {
+            // `blur_all` maps over the images in order: the n-th task is the n-th image.
+            Some(timeline) => {
+                let names = inputs.iter().map(|input| file_name(input)).collect();
+                let pool = timeline_option::Named::new(timeline, names, &pool);
+                image_blur::blur_all(&pool, &inputs, &out, args.sigma, || bar.inc(1))
+            }
+            None => image_blur::blur_all(&pool, &inputs, &out, args.sigma, || bar.inc(1)),
+        }
     });
     let failed = report_failures(&parallel);
     if failed > 0 && failed == inputs.len() {
@@ -180,6 +201,9 @@ fn run(args: &RunArgs) -> Result<()> {
             seq.as_secs_f64() / time.as_secs_f64()
         );
     }
+    if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
+        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+    }
     if failed > 0 {
         bail!(
             "{failed} of {} images could not be blurred (above)",
@@ -187,6 +211,14 @@ fn run(args: &RunArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The file name of `path`, for a timeline label.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
 }
 
 /// Prints every failed image's error; returns how many failed.
@@ -220,4 +252,94 @@ fn timed<T>(label: &str, total: usize, work: impl FnOnce(&ProgressBar) -> T) -> 
     let elapsed = start.elapsed();
     bar.finish_and_clear();
     (value, elapsed)
+}
+
+/// `--timeline FILE.svg`: the path checked before any work, a pool whose tasks are recorded with
+/// a name each, and the SVG written at the end.
+mod timeline_option {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use concurrent::timeline::{Recorded, Timeline};
+    use concurrent::{Error, Executor, Future};
+
+    /// The most tasks recorded; the chart counts the others as dropped.
+    pub const CAP: usize = 100_000;
+
+    /// `--timeline`'s value: refused before any work if its folder does not exist.
+    pub fn path(text: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(text);
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        if path.is_dir() {
+            Err(format!(
+                "{text} is a folder: name the SVG file to write in it"
+            ))
+        } else if !folder.is_dir() {
+            Err(format!("the folder {} does not exist", folder.display()))
+        } else {
+            Ok(path)
+        }
+    }
+
+    /// `inner`, with every task submitted through it recorded in a timeline, the n-th labelled
+    /// `labels[n]`: right for code that submits one task per item, in order, as
+    /// `Executor::map` does.
+    #[derive(Debug)]
+    pub struct Named<E> {
+        inner: Recorded<E>,
+        labels: Vec<String>,
+        submitted: AtomicUsize,
+    }
+
+    impl<E> Named<E> {
+        pub fn new(timeline: &Timeline, labels: Vec<String>, inner: E) -> Self {
+            Named {
+                inner: timeline.record(inner),
+                labels,
+                submitted: AtomicUsize::new(0),
+            }
+        }
+    }
+
+    impl<E: Executor> Executor for Named<E> {
+        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let number = self.submitted.fetch_add(1, Ordering::Relaxed);
+            let label = self
+                .labels
+                .get(number)
+                .cloned()
+                .unwrap_or_else(|| format!("#{number}"));
+            self.inner.submit_labeled(label, task)
+        }
+
+        fn max_workers(&self) -> usize {
+            self.inner.max_workers()
+        }
+
+        fn shutdown(&self, wait: bool, cancel_futures: bool) {
+            self.inner.shutdown(wait, cancel_futures);
+        }
+    }
+
+    /// Writes the chart (through a temporary file, renamed into place) and says where.
+    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
+        timeline
+            .write_svg(path)
+            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
+        let recorded = timeline.snapshot();
+        println!(
+            "Timeline of {} tasks on {} workers written to {}",
+            recorded.tasks.len(),
+            recorded.workers.len(),
+            path.display()
+        );
+        Ok(())
+    }
 }

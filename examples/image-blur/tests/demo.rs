@@ -1,6 +1,7 @@
 //! The demo binary on a folder of tiny pictures: it blurs every one, sequentially and in
-//! parallel, and reports a folder it cannot use.
+//! parallel, draws the parallel run with `--timeline`, and reports a folder it cannot use.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -21,11 +22,31 @@ fn demo(args: &[&std::ffi::OsStr]) -> child::Run {
     )
 }
 
+/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
+fn timeline_bars(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
+    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "the timeline {} is not well-formed XML: {e}",
+            path.display()
+        )
+    });
+    svg.descendants()
+        .filter(|node| node.tag_name().name() == "rect")
+        .filter(|rect| {
+            rect.attribute("class")
+                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
+        })
+        .count()
+}
+
 #[course_testing::test]
 fn the_demo_blurs_a_folder_one_by_one_and_in_parallel() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     let out = dir.path().join("out");
+    let svg = dir.path().join("timeline.svg");
     let written =
         image_blur::generate::write_pictures(&CpuPoolExecutor::new(2), &input, 3, (40, 24), 9)
             .unwrap();
@@ -35,8 +56,15 @@ fn the_demo_blurs_a_folder_one_by_one_and_in_parallel() {
         out.as_os_str(),
         "--workers".as_ref(),
         "2".as_ref(),
+        "--timeline".as_ref(),
+        svg.as_os_str(),
     ]);
     run.assert_succeeded();
+    let bars = timeline_bars(&svg);
+    assert!(
+        bars >= 3,
+        "expected the timeline to draw a bar for each of the 3 images, found {bars}"
+    );
     for label in ["sequential, 1 thread", "CPU pool, 2 workers"] {
         assert!(
             run.stdout.contains(label),

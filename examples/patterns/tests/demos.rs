@@ -1,6 +1,8 @@
 //! The patterns' demos and measurement commands, run as child processes on small input (their
-//! `--quick` or small arguments): each finishes and prints what its chapter shows.
+//! `--quick` or small arguments): each finishes and prints what its chapter shows, and those
+//! given `--timeline` draw their runs.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -19,6 +21,25 @@ fn demo(name: &str, program: &str, args: &[&str]) -> Run {
     );
     run.assert_succeeded();
     run
+}
+
+/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
+fn timeline_bars(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
+    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "the timeline {} is not well-formed XML: {e}",
+            path.display()
+        )
+    });
+    svg.descendants()
+        .filter(|node| node.tag_name().name() == "rect")
+        .filter(|rect| {
+            rect.attribute("class")
+                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
+        })
+        .count()
 }
 
 #[course_testing::test(deadline_secs = 60)]
@@ -40,11 +61,29 @@ fn the_wrapper_demo_reports_its_metrics_on_drop() {
 
 #[course_testing::test(deadline_secs = 60)]
 fn the_memory_cap_demo_measures_each_way_in_a_child() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let svg = dir.path().join("cap.svg");
     let run = demo(
         "memory-cap",
         env!("CARGO_BIN_EXE_memory-cap"),
-        &["--chunks", "8", "--chunk-mib", "2", "--cap", "2"],
+        &[
+            "--chunks",
+            "8",
+            "--chunk-mib",
+            "2",
+            "--cap",
+            "2",
+            "--timeline",
+            svg.to_str().expect("a UTF-8 path"),
+        ],
     );
+    for way in ["none", "semaphore", "map"] {
+        let bars = timeline_bars(&dir.path().join(format!("cap-{way}.svg")));
+        assert!(
+            bars >= 8,
+            "expected the {way} run's timeline to draw a bar per chunk (8), found {bars}"
+        );
+    }
     for row in ["| no cap |", "| semaphore | ", "| map buffer | "] {
         assert!(run.stdout.contains(row), "no row {row:?}:\n{}", run.stdout);
     }
@@ -65,10 +104,22 @@ fn the_memory_cap_demo_measures_each_way_in_a_child() {
 
 #[course_testing::test(deadline_secs = 60)]
 fn the_progress_demo_finishes_every_kind() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let svg = dir.path().join("progress.svg");
     let run = demo(
         "progress",
         env!("CARGO_BIN_EXE_progress"),
-        &["--scale", "1"],
+        &[
+            "--scale",
+            "1",
+            "--timeline",
+            svg.to_str().expect("a UTF-8 path"),
+        ],
+    );
+    let bars = timeline_bars(&svg);
+    assert!(
+        bars >= 110,
+        "expected the timeline to draw a bar per task (60 + 30 + 20), found {bars}"
     );
     assert!(run.stdout.contains("download: 60 done"), "{}", run.stdout);
     assert!(run.stdout.contains("parse: 30 done"), "{}", run.stdout);

@@ -1,6 +1,7 @@
 //! The errors-and-timeouts and callbacks demos, run as child processes on small input: they
-//! finish and print the outcomes they promise.
+//! finish, print the outcomes they promise, and draw their parallel runs with `--timeline`.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -8,10 +9,31 @@ use course_testing::child;
 
 const LIMIT: Duration = Duration::from_secs(25);
 
+/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
+fn timeline_bars(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
+    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "the timeline {} is not well-formed XML: {e}",
+            path.display()
+        )
+    });
+    svg.descendants()
+        .filter(|node| node.tag_name().name() == "rect")
+        .filter(|rect| {
+            rect.attribute("class")
+                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
+        })
+        .count()
+}
+
 #[course_testing::test(deadline_secs = 30)]
 fn the_errors_demo_reports_every_kind_of_outcome() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let svg = dir.path().join("outcomes.svg");
     let mut demo = Command::new(env!("CARGO_BIN_EXE_errors-and-timeouts"));
-    demo.args(["--scale-ms", "20"]);
+    demo.args(["--scale-ms", "20", "--timeline"]).arg(&svg);
     let run = child::run("the errors demo", demo, LIMIT, "a task never stopped?");
     run.assert_succeeded();
     for expected in [
@@ -29,12 +51,20 @@ fn the_errors_demo_reports_every_kind_of_outcome() {
             run.stdout
         );
     }
+    let bars = timeline_bars(&svg);
+    assert!(
+        bars >= 12,
+        "expected the timeline to draw a bar per task of the batch (12), found {bars}"
+    );
 }
 
 #[course_testing::test(deadline_secs = 30)]
 fn the_callbacks_demo_logs_the_panic_and_agrees_with_the_sequential_run() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let svg = dir.path().join("callbacks.svg");
     let mut demo = Command::new(env!("CARGO_BIN_EXE_callbacks"));
-    demo.args(["--numbers", "20000", "--block", "1000"]);
+    demo.args(["--numbers", "20000", "--block", "1000", "--timeline"])
+        .arg(&svg);
     let run = child::run("the callbacks demo", demo, LIMIT, "a callback never ran?");
     run.assert_succeeded();
     assert!(run.stdout.contains("19 done, 1 failed"), "{}", run.stdout);
@@ -52,5 +82,10 @@ fn the_callbacks_demo_logs_the_panic_and_agrees_with_the_sequential_run() {
         run.stderr.contains("[ERROR] a done callback panicked"),
         "{}",
         run.stderr
+    );
+    let bars = timeline_bars(&svg);
+    assert!(
+        bars >= 20,
+        "expected the timeline to draw a bar per block (20), found {bars}"
     );
 }

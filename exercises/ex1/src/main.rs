@@ -2,6 +2,7 @@
 // It generates text files in a temporary folder (or takes the paths you give), compresses them
 // one after the other and then in parallel, and prints the times, the speedup and the ratios.
 // `--big` compresses one big file instead: whole, then cut into blocks compressed in parallel.
+// `--timeline FILE.svg` draws the parallel run: which worker compressed which file or block, when.
 // (Plain comments, not `//!`: the solution package includes this very file.)
 
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use concurrent::timeline::Timeline;
 use concurrent::{CpuPoolExecutor, Executor};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -41,6 +43,9 @@ struct Args {
     /// Block size for --big.
     #[arg(long, default_value = "1MiB", value_parser = parse_size)]
     block_size: u64,
+    /// Draw the parallel run's task timeline into this SVG file (its folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -105,22 +110,24 @@ fn run(args: Args) -> Result<(), String> {
     let sequential_time = start.elapsed();
 
     let bar = progress_bar(paths.len());
+    // Created now, so that its clock starts with the parallel run.
+    let timeline = Timeline::new(timeline_option::CAP).titled(format!(
+        "{} at level {} on {}",
+        if args.big {
+            "blocks of a big file".to_owned()
+        } else {
+            plural(paths.len(), "file")
+        },
+        args.level,
+        plural(pool.max_workers(), "worker")
+    ));
     let start = Instant::now();
-    let parallel = if args.big {
-        let block_size = usize::try_from(args.block_size).unwrap_or(usize::MAX);
-        paths
-            .iter()
-            .map(|path| {
-                let report = ex1::compress_big_file(&pool, path, args.level, block_size);
-                bar.inc(1);
-                report
-            })
-            .collect()
+    let parallel = if args.timeline.is_some() {
+        let kind = if args.big { "block" } else { "file" };
+        let recorded = timeline_option::Labelled::new(&timeline, kind, &pool);
+        compress_in_parallel(&recorded, &paths, &args, &bar)
     } else {
-        let feed = bar.clone();
-        ex1::compress_files(&pool, &paths, args.level, move |done, _total| {
-            feed.set_position(done as u64);
-        })
+        compress_in_parallel(&pool, &paths, &args, &bar)
     };
     let parallel_time = start.elapsed();
     bar.finish_and_clear();
@@ -180,6 +187,9 @@ fn run(args: Args) -> Result<(), String> {
             .overall_ratio()
             .map_or_else(|| "-".into(), |ratio| format!("{ratio:.2}x")),
     );
+    if let Some(path) = &args.timeline {
+        timeline_option::write(&timeline, path)?;
+    }
     let sequential_failed = sequential.iter().filter(|result| result.is_err()).count();
     if summary.failed > 0 || sequential_failed > 0 {
         return Err(format!(
@@ -188,6 +198,31 @@ fn run(args: Args) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The parallel run: the files on `pool` (or each file's blocks, with `--big`).
+fn compress_in_parallel<E: Executor>(
+    pool: &E,
+    paths: &[PathBuf],
+    args: &Args,
+    bar: &ProgressBar,
+) -> Vec<Result<ex1::FileReport, ex1::CompressError>> {
+    if args.big {
+        let block_size = usize::try_from(args.block_size).unwrap_or(usize::MAX);
+        paths
+            .iter()
+            .map(|path| {
+                let report = ex1::compress_big_file(pool, path, args.level, block_size);
+                bar.inc(1);
+                report
+            })
+            .collect()
+    } else {
+        let feed = bar.clone();
+        ex1::compress_files(pool, paths, args.level, move |done, _total| {
+            feed.set_position(done as u64);
+        })
+    }
 }
 
 fn progress_bar(files: usize) -> ProgressBar {
@@ -239,4 +274,90 @@ fn parse_size(text: &str) -> Result<u64, String> {
         }
     };
     Ok((number * scale) as u64)
+}
+
+/// `--timeline FILE.svg`: the path checked before any work, a pool that records its tasks, and
+/// the SVG written at the end.
+mod timeline_option {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use concurrent::timeline::{Recorded, Timeline};
+    use concurrent::{Error, Executor, Future};
+
+    /// The most tasks recorded; the chart counts the others as dropped.
+    pub const CAP: usize = 100_000;
+
+    /// `--timeline`'s value: refused before any work if its folder does not exist.
+    pub fn path(text: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(text);
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        if path.is_dir() {
+            Err(format!(
+                "{text} is a folder: name the SVG file to write in it"
+            ))
+        } else if !folder.is_dir() {
+            Err(format!("the folder {} does not exist", folder.display()))
+        } else {
+            Ok(path)
+        }
+    }
+
+    /// `inner`, with every task submitted through it recorded in a timeline and labelled
+    /// `KIND 1`, `KIND 2`... in the order submitted (the tasks are the student's closures: the
+    /// demo cannot see what each one holds).
+    #[derive(Debug)]
+    pub struct Labelled<E> {
+        inner: Recorded<E>,
+        kind: &'static str,
+        submitted: AtomicUsize,
+    }
+
+    impl<E> Labelled<E> {
+        pub fn new(timeline: &Timeline, kind: &'static str, inner: E) -> Self {
+            Labelled {
+                inner: timeline.record(inner),
+                kind,
+                submitted: AtomicUsize::new(0),
+            }
+        }
+    }
+
+    impl<E: Executor> Executor for Labelled<E> {
+        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let number = self.submitted.fetch_add(1, Ordering::Relaxed) + 1;
+            self.inner
+                .submit_labeled(format!("{} {number}", self.kind), task)
+        }
+
+        fn max_workers(&self) -> usize {
+            self.inner.max_workers()
+        }
+
+        fn shutdown(&self, wait: bool, cancel_futures: bool) {
+            self.inner.shutdown(wait, cancel_futures);
+        }
+    }
+
+    /// Writes the chart (through a temporary file, renamed into place) and says where.
+    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
+        timeline
+            .write_svg(path)
+            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
+        let recorded = timeline.snapshot();
+        println!(
+            "Timeline of {} tasks on {} workers written to {}",
+            recorded.tasks.len(),
+            recorded.workers.len(),
+            path.display()
+        );
+        Ok(())
+    }
 }

@@ -3,13 +3,16 @@
 // of every worker: the same chunks, the same code, so the speedup shows parallelism and nothing
 // else. Trial division (step 1) runs too, below 2,000,000, as the baseline the sieve beats.
 // A step still at `todo!()` is reported as a line to write, and a limit whose tables cannot fit in
-// memory is refused before anything is allocated.
+// memory is refused before anything is allocated. `--timeline FILE.svg` draws the first run of
+// `count_primes_parallel` on every worker: which worker ran which chunk, and when.
 // (Plain comments, not `//!`: the solution package includes this very file.)
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use concurrent::timeline::Timeline;
 use concurrent::{CpuPoolExecutor, Error};
 
 /// Trial division above this limit would take minutes: the demo skips it.
@@ -37,6 +40,10 @@ struct Args {
     /// system reports available].
     #[arg(long, value_name = "MIB")]
     max_memory_mib: Option<u64>,
+    /// Draw the task timeline of `count_primes_parallel`'s first run on every worker into this
+    /// SVG file (its folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -56,6 +63,7 @@ fn main() -> ExitCode {
         workers,
         chunks: need.chunks,
         runs: args.runs,
+        timeline: args.timeline.is_some(),
     };
 
     println!(
@@ -93,7 +101,7 @@ fn main() -> ExitCode {
     let (limit, chunks) = (args.limit, args.chunks);
     if need.list <= budget.bytes {
         let mut largest = None;
-        summary.pair("primes_parallel", &plan, |pool| {
+        summary.pair("primes_parallel", &plan, false, |pool| {
             let primes = ex3::primes_parallel(pool, limit, chunks)?;
             largest = primes.last().copied();
             Ok(primes.len() as u64)
@@ -109,23 +117,35 @@ fn main() -> ExitCode {
             ),
         );
     }
-    let sieve = summary.pair("count_primes_parallel", &plan, |pool| {
+    let sieve = summary.pair("count_primes_parallel", &plan, true, |pool| {
         ex3::count_primes_parallel(pool, limit, chunks)
     });
+    if let (Some(path), Some(timeline)) = (&args.timeline, &summary.timeline)
+        && let Err(error) = timeline_option::write(timeline, path)
+    {
+        eprintln!("error: {error}");
+        return ExitCode::FAILURE;
+    }
 
     summary.conclude(args.limit, sieve)
 }
 
+/// The pool the student's code gets: a progress bar over a recorded CPU pool.
+type Pool = progress::ProgressExecutor<timeline_option::Labelled<CpuPoolExecutor>>;
+
 /// Runs `work` on a fresh pool of `workers` threads, with a progress bar counting the chunks as
-/// they finish, and times it. The pool is built before the clock starts and joined before the
-/// outcome is read, so no task of one run can still be running (or panicking) in the next.
+/// they finish and its tasks recorded in `timeline`, and times it. The pool is built before the
+/// clock starts and joined before the outcome is read, so no task of one run can still be running
+/// (or panicking) in the next.
 fn measure<T>(
     label: &str,
     workers: usize,
     chunks: u128,
-    work: impl FnOnce(&progress::ProgressExecutor<CpuPoolExecutor>) -> Result<T, Error>,
+    timeline: &Timeline,
+    work: impl FnOnce(&Pool) -> Result<T, Error>,
 ) -> Result<(T, Duration), String> {
-    let pool = progress::ProgressExecutor::new(CpuPoolExecutor::new(workers), label, chunks);
+    let recorded = timeline_option::Labelled::new(timeline, "chunk", CpuPoolExecutor::new(workers));
+    let pool = progress::ProgressExecutor::new(recorded, label, chunks);
     student::attempt(move || {
         let start = Instant::now();
         let value = work(&pool);
@@ -142,6 +162,8 @@ struct Plan {
     /// The chunks `chunk_ranges` should make (the progress bar's length).
     chunks: u128,
     runs: u32,
+    /// `--timeline` is on: [`Summary::pair`] records one run.
+    timeline: bool,
 }
 
 /// What the runs found, for the lines after the table and the exit code.
@@ -154,6 +176,8 @@ struct Summary {
     unwritten: bool,
     trial_division: Option<Duration>,
     largest: Option<u64>,
+    /// The run recorded for `--timeline`.
+    timeline: Option<Timeline>,
 }
 
 impl Summary {
@@ -190,24 +214,37 @@ impl Summary {
 
     /// Times `work` on one worker and on `plan.workers`, alternating, `plan.runs` times, and
     /// prints both rows with the best time of each (the one-worker row is the baseline of the
-    /// speedup). A row whose run fails is not run again. Returns the one-worker time.
+    /// speedup). A row whose run fails is not run again. Returns the one-worker time. With
+    /// `record` and `--timeline`, the first run of the last row (every worker) is recorded in
+    /// [`Summary::timeline`]; the other runs in a timeline of cap 0, which records nothing.
     fn pair(
         &mut self,
         name: &str,
         plan: &Plan,
-        mut work: impl FnMut(&progress::ProgressExecutor<CpuPoolExecutor>) -> Result<u64, Error>,
+        record: bool,
+        mut work: impl FnMut(&Pool) -> Result<u64, Error>,
     ) -> Option<Duration> {
         let mut rows = vec![(format!("{name}, 1 worker"), 1)];
         if plan.workers > 1 {
             rows.push((format!("{name}, {} workers", plan.workers), plan.workers));
         }
         let mut best: Vec<Option<Result<(u64, Duration), String>>> = vec![None; rows.len()];
-        for _ in 0..plan.runs {
-            for ((label, workers), best) in rows.iter().zip(&mut best) {
+        let last = rows.len() - 1;
+        for run in 0..plan.runs {
+            for (row, ((label, workers), best)) in rows.iter().zip(&mut best).enumerate() {
                 if matches!(best, Some(Err(_))) {
                     continue;
                 }
-                let outcome = measure(label, *workers, plan.chunks, &mut work);
+                let timeline = if record && plan.timeline && run == 0 && row == last {
+                    // Created now: its clock starts with the run it records.
+                    let timeline = Timeline::new(timeline_option::CAP)
+                        .titled(format!("{label}, {} chunks", grouped(plan.chunks as u64)));
+                    self.timeline = Some(timeline.clone());
+                    timeline
+                } else {
+                    Timeline::new(0)
+                };
+                let outcome = measure(label, *workers, plan.chunks, &timeline, &mut work);
                 *best = Some(match (best.take(), outcome) {
                     (Some(Ok((_, fastest))), Ok((primes, time))) => Ok((primes, time.min(fastest))),
                     (_, outcome) => outcome,
@@ -572,5 +609,91 @@ mod memory {
         } else {
             format!("{value:.1} {}", UNITS[unit])
         }
+    }
+}
+
+/// `--timeline FILE.svg`: the path checked before any work, a pool that records its tasks, and
+/// the SVG written at the end.
+mod timeline_option {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use concurrent::timeline::{Recorded, Timeline};
+    use concurrent::{Error, Executor, Future};
+
+    /// The most tasks recorded; the chart counts the others as dropped.
+    pub const CAP: usize = 100_000;
+
+    /// `--timeline`'s value: refused before any work if its folder does not exist.
+    pub fn path(text: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(text);
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        if path.is_dir() {
+            Err(format!(
+                "{text} is a folder: name the SVG file to write in it"
+            ))
+        } else if !folder.is_dir() {
+            Err(format!("the folder {} does not exist", folder.display()))
+        } else {
+            Ok(path)
+        }
+    }
+
+    /// `inner`, with every task submitted through it recorded in a timeline and labelled
+    /// `KIND 1`, `KIND 2`... in the order submitted (the tasks are the student's closures: the
+    /// demo cannot see what each one holds).
+    #[derive(Debug)]
+    pub struct Labelled<E> {
+        inner: Recorded<E>,
+        kind: &'static str,
+        submitted: AtomicUsize,
+    }
+
+    impl<E> Labelled<E> {
+        pub fn new(timeline: &Timeline, kind: &'static str, inner: E) -> Self {
+            Labelled {
+                inner: timeline.record(inner),
+                kind,
+                submitted: AtomicUsize::new(0),
+            }
+        }
+    }
+
+    impl<E: Executor> Executor for Labelled<E> {
+        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let number = self.submitted.fetch_add(1, Ordering::Relaxed) + 1;
+            self.inner
+                .submit_labeled(format!("{} {number}", self.kind), task)
+        }
+
+        fn max_workers(&self) -> usize {
+            self.inner.max_workers()
+        }
+
+        fn shutdown(&self, wait: bool, cancel_futures: bool) {
+            self.inner.shutdown(wait, cancel_futures);
+        }
+    }
+
+    /// Writes the chart (through a temporary file, renamed into place) and says where.
+    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
+        timeline
+            .write_svg(path)
+            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
+        let recorded = timeline.snapshot();
+        println!(
+            "Timeline of {} tasks on {} workers written to {}",
+            recorded.tasks.len(),
+            recorded.workers.len(),
+            path.display()
+        );
+        Ok(())
     }
 }

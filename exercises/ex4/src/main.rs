@@ -1,7 +1,8 @@
 // The system monitor, live: `cargo run -p ex4 --release`. Three monitors sample CPU, memory and
 // disks on a pool of three workers; a report with sparklines is printed every `--report-every`;
 // Ctrl+C (SIGINT) or SIGTERM ends it with a final report. `--csv FILE` writes every reading,
-// `--plot FILE.svg` draws the series at exit. It runs your code: finish the steps first.
+// `--plot FILE.svg` draws the series at exit, `--timeline FILE.svg` which worker took which sample,
+// and when. It runs your code: finish the steps first.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use concurrent::timeline::Timeline;
 use ex4::{Config, Metric, Reading, Report, Session, Source, SourceError, Sources};
 
 /// A live system monitor: CPU, memory and disks, sampled in parallel, reported periodically.
@@ -36,6 +38,10 @@ struct Args {
     /// Draw the series as an SVG chart in this file at exit.
     #[arg(long)]
     plot: Option<PathBuf>,
+    /// Draw every sample as a bar on the row of the pool worker whose monitor took it, into this
+    /// SVG file at exit (its folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 /// `500ms`, `2s`, `1.5m`, `1h`; a plain number is seconds.
@@ -197,7 +203,17 @@ fn run(args: &Args) -> Result<()> {
         rows: 0,
         write_error: None,
     }));
-    let session = Session::start(&config, logged(ex4::sysinfo_sources(), &log))?;
+    let sources = logged(ex4::sysinfo_sources(), &log);
+    // Created now, so that its clock starts with the session.
+    let timeline = Timeline::new(timeline_option::CAP).titled(format!(
+        "Samples of the three monitors, one every {:?}",
+        config.sample_every
+    ));
+    let sources = match args.timeline {
+        Some(_) => timeline_option::sampled(sources, &timeline),
+        None => sources,
+    };
+    let session = Session::start(&config, sources)?;
 
     // ANCHOR: signals
     // Ctrl+C and SIGTERM (the `termination` feature) put a message on the stop channel; the
@@ -257,6 +273,9 @@ fn run(args: &Args) -> Result<()> {
     if let Some(path) = &args.plot {
         plot(path, &log.points).with_context(|| format!("cannot draw {}", path.display()))?;
         println!("plot: {}", path.display());
+    }
+    if let Some(path) = &args.timeline {
+        timeline_option::write(&timeline, path).map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }
@@ -326,5 +345,124 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `--timeline FILE.svg`: the path checked before any work, sources that record their reads, and
+/// the SVG written at the end.
+mod timeline_option {
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+
+    use concurrent::timeline::{Recorded, Timeline};
+    use concurrent::{Error, Executor, Future, Promise};
+    use ex4::{Metric, Reading, Source, SourceError, Sources};
+
+    /// The most tasks recorded; the chart counts the others as dropped.
+    pub const CAP: usize = 100_000;
+
+    /// `--timeline`'s value: refused before any work if its folder does not exist.
+    pub fn path(text: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(text);
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        if path.is_dir() {
+            Err(format!(
+                "{text} is a folder: name the SVG file to write in it"
+            ))
+        } else if !folder.is_dir() {
+            Err(format!("the folder {} does not exist", folder.display()))
+        } else {
+            Ok(path)
+        }
+    }
+
+    /// The sources, each read recorded as a task run at once on the thread that reads it: the
+    /// session builds its own pool (the student's API takes no executor), so the demo records
+    /// where the work happens, in the monitors, and each pool worker gets a row.
+    pub fn sampled(sources: Sources, timeline: &Timeline) -> Sources {
+        let recorder = Arc::new(timeline.record(OnCaller));
+        let wrap = |metric, inner| -> Box<dyn Source> {
+            Box::new(Sampled {
+                metric,
+                inner: Some(inner),
+                recorder: Arc::clone(&recorder),
+            })
+        };
+        Sources {
+            cpu: wrap(Metric::Cpu, sources.cpu),
+            memory: wrap(Metric::Memory, sources.memory),
+            disk: wrap(Metric::Disk, sources.disk),
+        }
+    }
+
+    /// A source whose reads are tasks of `recorder`, labelled with the metric.
+    struct Sampled {
+        metric: Metric,
+        /// Moved into each read's task and back (a task owns what it uses).
+        inner: Option<Box<dyn Source>>,
+        recorder: Arc<Recorded<OnCaller>>,
+    }
+
+    impl Source for Sampled {
+        fn read(&mut self) -> Result<Vec<Reading>, SourceError> {
+            let Some(mut source) = self.inner.take() else {
+                return Err(SourceError("its source panicked in an earlier read".into()));
+            };
+            let read = self
+                .recorder
+                .submit_labeled(self.metric.name(), move || {
+                    let readings = source.read();
+                    (source, readings)
+                })
+                .and_then(Future::result);
+            match read {
+                Ok((source, readings)) => {
+                    self.inner = Some(source);
+                    readings
+                }
+                // The source panicked: the monitor sees a panic, as it would without a timeline.
+                Err(error) => panic!("{error}"),
+            }
+        }
+    }
+
+    /// An executor that runs each task at once, on the thread that submits it.
+    #[derive(Debug)]
+    struct OnCaller;
+
+    impl Executor for OnCaller {
+        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let (promise, future) = Promise::new();
+            promise.run(task);
+            Ok(future)
+        }
+
+        fn max_workers(&self) -> usize {
+            1
+        }
+
+        fn shutdown(&self, _wait: bool, _cancel_futures: bool) {}
+    }
+
+    /// Writes the chart (through a temporary file, renamed into place) and says where.
+    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
+        timeline
+            .write_svg(path)
+            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
+        let recorded = timeline.snapshot();
+        println!(
+            "Timeline of {} tasks on {} workers written to {}",
+            recorded.tasks.len(),
+            recorded.workers.len(),
+            path.display()
+        );
+        Ok(())
     }
 }

@@ -6,6 +6,7 @@
 // name, renamed when complete), `--plot top.svg` draws the top words. `--processes` also runs
 // both phases on a process pool (the map and reduce tasks below, calling your functions), to
 // measure what shipping the partial counts between processes costs against sharing them.
+// `--timeline FILE.svg` draws the run on every worker: which worker ran which map and reduce task.
 // A step still at `todo!()` is reported as a line to write, not a crash.
 // (Plain comments, not `//!`: the solution package includes this very file.)
 
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use concurrent::process::{self, ProcessPoolExecutor, tasks};
+use concurrent::timeline::Timeline;
 use concurrent::{CpuPoolExecutor, Error, Executor, Future};
 use ex6::{
     Counts, Options, Report, Split, generate_corpus, map_split, reduce_bucket, split_ranges, top_k,
@@ -70,6 +72,10 @@ struct Args {
     /// Also run both phases on a pool of worker processes, and compare with the threads.
     #[arg(long)]
     processes: bool,
+    /// Draw the task timeline of the run on every worker (threads) into this SVG file (its
+    /// folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -129,9 +135,10 @@ fn run(args: &Args) -> Result<()> {
     let sequential = if args.no_sequential {
         None
     } else {
-        Some(timed(&files, &options, 1)?)
+        let (report, elapsed, _) = timed(&files, &options, 1, false)?;
+        Some((report, elapsed))
     };
-    let (report, elapsed) = timed(&files, &options, workers)?;
+    let (report, elapsed, timeline) = timed(&files, &options, workers, args.timeline.is_some())?;
     for failure in &report.failed {
         println!("skipped: {failure}");
     }
@@ -207,6 +214,9 @@ fn run(args: &Args) -> Result<()> {
         plot(path, &top).with_context(|| format!("cannot draw {}", path.display()))?;
         println!("wrote {}", path.display());
     }
+    if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
+        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+    }
     drop(generated);
     Ok(())
 }
@@ -231,22 +241,44 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Runs `word_count` on a pool of `workers`, with a progress bar per phase; returns the report
-/// and the time it took.
-fn timed(files: &[PathBuf], options: &Options, workers: usize) -> Result<(Report, Duration)> {
+/// Runs `word_count` on a pool of `workers`, with a progress bar per phase; returns the report,
+/// the time it took and, if `record`, the run's timeline.
+fn timed(
+    files: &[PathBuf],
+    options: &Options,
+    workers: usize,
+    record: bool,
+) -> Result<(Report, Duration, Option<Timeline>)> {
     let maps: usize = files
         .iter()
         .filter_map(|file| std::fs::metadata(file).ok().filter(|meta| meta.is_file()))
         .map(|meta| split_ranges(meta.len(), options.split_size).len())
         .sum();
-    let pool = Progress::new(
-        CpuPoolExecutor::new(workers),
-        maps,
-        options.buckets,
-        workers,
-    );
+    let cpu = CpuPoolExecutor::new(workers);
+    if !record {
+        let pool = Progress::new(cpu, maps, options.buckets, workers);
+        let (report, elapsed) = count_words(&pool, files, options)?;
+        return Ok((report, elapsed, None));
+    }
+    // Created now, so that its clock starts with the run.
+    let timeline = Timeline::new(timeline_option::CAP).titled(format!(
+        "word_count: {maps} map and {} reduce tasks on {workers} workers",
+        options.buckets
+    ));
+    let recorded = timeline_option::Labelled::new(&timeline, maps, cpu);
+    let pool = Progress::new(recorded, maps, options.buckets, workers);
+    let (report, elapsed) = count_words(&pool, files, options)?;
+    Ok((report, elapsed, Some(timeline)))
+}
+
+/// `word_count` on `pool`, timed.
+fn count_words<E: Executor>(
+    pool: &Progress<E>,
+    files: &[PathBuf],
+    options: &Options,
+) -> Result<(Report, Duration)> {
     let started = Instant::now();
-    let report = student("word_count", || word_count(&pool, files, options))?
+    let report = student("word_count", || word_count(pool, files, options))?
         .context("the executor refused the work")?;
     let elapsed = started.elapsed();
     pool.finish();
@@ -479,4 +511,94 @@ fn plot(path: &Path, top: &[(String, u64)]) -> Result<()> {
     }))?;
     root.present()?;
     Ok(())
+}
+
+/// `--timeline FILE.svg`: the path checked before any work, a pool that records its tasks, and
+/// the SVG written at the end.
+mod timeline_option {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use concurrent::timeline::{Recorded, Timeline};
+    use concurrent::{Error, Executor, Future};
+
+    /// The most tasks recorded; the chart counts the others as dropped.
+    pub const CAP: usize = 100_000;
+
+    /// `--timeline`'s value: refused before any work if its folder does not exist.
+    pub fn path(text: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(text);
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        if path.is_dir() {
+            Err(format!(
+                "{text} is a folder: name the SVG file to write in it"
+            ))
+        } else if !folder.is_dir() {
+            Err(format!("the folder {} does not exist", folder.display()))
+        } else {
+            Ok(path)
+        }
+    }
+
+    /// `inner`, with every task submitted through it recorded in a timeline and labelled in
+    /// the order submitted: `map 1`... for the first `maps` tasks (the map phase ends before
+    /// the reduce phase starts), then `reduce 1`... (the tasks are the student's closures: the
+    /// demo cannot see which split or bucket each one holds).
+    #[derive(Debug)]
+    pub struct Labelled<E> {
+        inner: Recorded<E>,
+        maps: usize,
+        submitted: AtomicUsize,
+    }
+
+    impl<E> Labelled<E> {
+        pub fn new(timeline: &Timeline, maps: usize, inner: E) -> Self {
+            Labelled {
+                inner: timeline.record(inner),
+                maps,
+                submitted: AtomicUsize::new(0),
+            }
+        }
+    }
+
+    impl<E: Executor> Executor for Labelled<E> {
+        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            let number = self.submitted.fetch_add(1, Ordering::Relaxed) + 1;
+            let label = match number.checked_sub(self.maps) {
+                None | Some(0) => format!("map {number}"),
+                Some(reduce) => format!("reduce {reduce}"),
+            };
+            self.inner.submit_labeled(label, task)
+        }
+
+        fn max_workers(&self) -> usize {
+            self.inner.max_workers()
+        }
+
+        fn shutdown(&self, wait: bool, cancel_futures: bool) {
+            self.inner.shutdown(wait, cancel_futures);
+        }
+    }
+
+    /// Writes the chart (through a temporary file, renamed into place) and says where.
+    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
+        timeline
+            .write_svg(path)
+            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
+        let recorded = timeline.snapshot();
+        println!(
+            "Timeline of {} tasks on {} workers written to {}",
+            recorded.tasks.len(),
+            recorded.workers.len(),
+            path.display()
+        );
+        Ok(())
+    }
 }

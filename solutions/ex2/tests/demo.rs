@@ -1,6 +1,8 @@
 //! The exercise 2 demo (`src/main.rs` of the exercise, included by this package's binary), run on
 //! the reference solution as a child process: offline, against its own loopback DNS server.
+//! `--timeline` draws the run on `--workers` as an SVG.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -23,16 +25,38 @@ fn demo(args: &[&str]) -> Run {
     )
 }
 
+/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
+fn timeline_bars(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
+    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "the timeline {} is not well-formed XML: {e}",
+            path.display()
+        )
+    });
+    svg.descendants()
+        .filter(|node| node.tag_name().name() == "rect")
+        .filter(|rect| {
+            rect.attribute("class")
+                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
+        })
+        .count()
+}
+
 #[course_testing::test(deadline_secs = 30)]
 fn validates_the_sample_offline_and_writes_the_csv() {
     let dir = std::env::temp_dir().join(format!("ex2-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let csv = dir.join("reports.csv");
+    let svg = dir.join("timeline.svg");
     let run = demo(&[
         "--workers",
         "8",
         "--csv",
         csv.to_str().expect("a UTF-8 path"),
+        "--timeline",
+        svg.to_str().expect("a UTF-8 path"),
     ]);
     run.assert_succeeded();
     let stdout = &run.stdout;
@@ -52,6 +76,11 @@ fn validates_the_sample_offline_and_writes_the_csv() {
     assert!(
         !dir.join("reports.csv.tmp").exists(),
         "the temporary file is renamed"
+    );
+    let bars = timeline_bars(&svg);
+    assert!(
+        bars >= 43,
+        "expected the timeline to draw a bar per lookup task (43 distinct domains), found {bars}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

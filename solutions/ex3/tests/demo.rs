@@ -1,7 +1,9 @@
 //! The exercise 3 demo (`src/main.rs` of the exercise, included by this package's binary), run on
 //! the reference solution as a child process: it must time the exercise's own parallel functions
-//! on one worker and on all, and refuse a limit whose tables cannot fit before allocating them.
+//! on one worker and on all, refuse a limit whose tables cannot fit before allocating them, and
+//! draw one run with `--timeline`.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -28,10 +30,48 @@ fn row<'a>(run: &'a Run, label: &str) -> Option<&'a str> {
     run.stdout.lines().find(|line| line.starts_with(label))
 }
 
+/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
+fn timeline_bars(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
+    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "the timeline {} is not well-formed XML: {e}",
+            path.display()
+        )
+    });
+    svg.descendants()
+        .filter(|node| node.tag_name().name() == "rect")
+        .filter(|rect| {
+            rect.attribute("class")
+                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
+        })
+        .count()
+}
+
 #[test]
 fn times_the_exercise_functions_on_one_worker_and_on_all() {
-    let run = demo(&["--limit", "100000", "--workers", "2", "--runs", "1"]);
+    let dir = std::env::temp_dir().join(format!("ex3-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let svg = dir.join("timeline.svg");
+    let svg_arg = svg.to_str().expect("a UTF-8 path");
+    let run = demo(&[
+        "--limit",
+        "100000",
+        "--workers",
+        "2",
+        "--runs",
+        "1",
+        "--timeline",
+        svg_arg,
+    ]);
     run.assert_succeeded();
+    let bars = timeline_bars(&svg);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        bars >= 100,
+        "expected the timeline to draw a bar for each of the 100 chunks, found {bars}"
+    );
     for label in [
         "trial division, 1 thread",
         "primes_parallel, 1 worker",
@@ -71,6 +111,25 @@ fn refuses_a_limit_whose_tables_cannot_fit_before_allocating() {
             run.stderr
         );
     }
+}
+
+#[test]
+fn refuses_a_timeline_in_a_missing_folder_before_the_work() {
+    let run = demo(&["--timeline", "/nonexistent/timeline.svg"]);
+    assert_eq!(
+        run.status.code(),
+        Some(2),
+        "expected exit code 2 (a refusal), got {}; it printed:\n{}{}",
+        run.status,
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("/nonexistent") && !run.stdout.contains("primes_parallel"),
+        "expected the refusal to name the missing folder before any run, got:\n{}{}",
+        run.stdout,
+        run.stderr
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The exercise 4 demo (`src/main.rs` of the exercise, included by this package's binary), run on
 //! the reference solution as a child process: a real SIGINT or SIGTERM must end it with exit
-//! status 0, a final report and a complete CSV; `--duration` must end it by itself; a bad interval
-//! must be refused at start.
+//! status 0, a final report and a complete CSV; `--duration` must end it by itself (and
+//! `--timeline` draw its samples); a bad interval must be refused at start.
 
 use std::path::Path;
 use std::process::Command;
@@ -66,6 +66,25 @@ fn assert_complete_csv(path: &Path, rows: u64) {
     assert!(text.ends_with('\n'), "the last CSV row is complete");
 }
 
+/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
+fn timeline_bars(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
+    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "the timeline {} is not well-formed XML: {e}",
+            path.display()
+        )
+    });
+    svg.descendants()
+        .filter(|node| node.tag_name().name() == "rect")
+        .filter(|rect| {
+            rect.attribute("class")
+                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
+        })
+        .count()
+}
+
 /// Starts the demo with tiny intervals, waits for its first report, sends `signal` (named
 /// `SIG{signal_name}`) with the `kill` system call and checks the clean ending.
 fn ends_cleanly_on(signal: Signal, signal_name: &str) {
@@ -122,6 +141,7 @@ fn sigterm_ends_it_with_a_final_report_and_a_complete_csv() {
 fn duration_ends_it_by_itself_and_draws_the_plot() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let svg = dir.path().join("monitor.svg");
+    let timeline = dir.path().join("timeline.svg");
     let demo = start(&[
         "--sample-every",
         "20ms",
@@ -131,6 +151,8 @@ fn duration_ends_it_by_itself_and_draws_the_plot() {
         "500ms",
         "--plot",
         svg.to_str().expect("a UTF-8 path"),
+        "--timeline",
+        timeline.to_str().expect("a UTF-8 path"),
     ]);
     let run = demo.finish(LIMIT, "did its --duration not end it?");
     run.assert_succeeded();
@@ -140,6 +162,12 @@ fn duration_ends_it_by_itself_and_draws_the_plot() {
         plot.starts_with("<svg") && plot.contains("polyline") && plot.contains("memory"),
         "expected an SVG with a line per series and a legend, got {} bytes",
         plot.len()
+    );
+    let samples = number_before(&run, "session:", "samples");
+    let bars = timeline_bars(&timeline);
+    assert!(
+        samples > 0 && bars as u64 >= samples,
+        "expected the timeline to draw a bar per sample ({samples}), found {bars}"
     );
 }
 

@@ -1,7 +1,7 @@
 //! The exercise 6 demo (`src/main.rs` of the exercise, included by this package's binary), run on
 //! the reference solution as a child process: it must count a generated corpus on one worker and
-//! on all, write the CSV and the chart, and name the files it could not count; with
-//! `--processes`, count the same words again on a pool of worker processes.
+//! on all, write the CSV, the chart and the timeline, and name the files it could not count;
+//! with `--processes`, count the same words again on a pool of worker processes.
 
 use std::path::Path;
 use std::process::Command;
@@ -35,10 +35,30 @@ fn words(run: &Run) -> u64 {
         .unwrap_or_else(|| panic!("no totals line `..: N words, M distinct`:\n{}", run.stdout))
 }
 
+/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
+fn timeline_bars(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
+    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "the timeline {} is not well-formed XML: {e}",
+            path.display()
+        )
+    });
+    svg.descendants()
+        .filter(|node| node.tag_name().name() == "rect")
+        .filter(|rect| {
+            rect.attribute("class")
+                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
+        })
+        .count()
+}
+
 #[test]
 fn counts_a_generated_corpus_and_writes_the_csv_and_the_chart() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let (csv, svg) = (dir.path().join("counts.csv"), dir.path().join("top.svg"));
+    let timeline = dir.path().join("timeline.svg");
     let run = demo(&[
         "--files",
         "3",
@@ -48,10 +68,14 @@ fn counts_a_generated_corpus_and_writes_the_csv_and_the_chart() {
         "2",
         "--split-mib",
         "1",
+        "--buckets",
+        "4",
         "--csv",
         csv.to_str().expect("a UTF-8 path"),
         "--plot",
         svg.to_str().expect("a UTF-8 path"),
+        "--timeline",
+        timeline.to_str().expect("a UTF-8 path"),
     ]);
     run.assert_succeeded();
     for expected in [
@@ -92,11 +116,17 @@ fn counts_a_generated_corpus_and_writes_the_csv_and_the_chart() {
         chart.contains("<svg") && chart.contains("the"),
         "the chart is an SVG naming the top word"
     );
+    let bars = timeline_bars(&timeline);
+    assert!(
+        bars >= 3 + 4,
+        "expected the timeline to draw a bar per task (3 maps, one per 1 MB file, and 4 \
+         reduces), found {bars}"
+    );
     let left: Vec<_> = std::fs::read_dir(dir.path()).expect("the folder").collect();
     assert_eq!(
         left.len(),
-        2,
-        "only the CSV and the SVG: no temporary file left behind"
+        3,
+        "only the CSV and the two SVGs: no temporary file left behind"
     );
 }
 

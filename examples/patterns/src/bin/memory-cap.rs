@@ -5,9 +5,11 @@
 //! ```sh
 //! cargo run -p example-patterns --release --bin memory-cap
 //! cargo run -p example-patterns --release --bin memory-cap -- --one semaphore   # one run, here
+//! cargo run -p example-patterns --release --bin memory-cap -- --timeline cap.svg  # cap-map.svg...
 //! ```
 // xtask-check-args: --chunks 8 --chunk-mib 2
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,9 +17,11 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use concurrent::ThreadPoolExecutor;
+use concurrent::timeline::Timeline;
 use course_testing::child;
 use course_testing::memory::{self, MIB};
 use example_patterns::memory_cap::{Cap, Live, process};
+use example_patterns::timeline_option::{self, Named};
 
 /// Process big chunks on a pool, with and without a cap on the chunks in memory.
 #[derive(Debug, Parser)]
@@ -37,6 +41,10 @@ struct Args {
     /// Run one way here and print its peak, instead of comparing all three in children.
     #[arg(long, value_enum)]
     one: Option<Way>,
+    /// Draw the run's task timeline into this SVG file (its folder must exist); comparing all
+    /// three ways, one file each: FILE-none.svg, FILE-semaphore.svg, FILE-map.svg.
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,14 +71,24 @@ fn run_one(args: &Args, way: Way) -> Result<()> {
     };
     let pool = ThreadPoolExecutor::new(args.workers);
     let live = Arc::new(Live::default());
+    let size = args.chunk_mib * MIB as usize;
+    // Created now, so that its clock starts with the run.
+    let timeline = args.timeline.as_ref().map(|_| {
+        Timeline::new(timeline_option::CAP).titled(format!(
+            "{} chunks of {} MiB on {} workers, {cap:?}",
+            args.chunks, args.chunk_mib, args.workers
+        ))
+    });
     let start = std::time::Instant::now();
-    let sums = process(
-        &pool,
-        args.chunks,
-        args.chunk_mib * MIB as usize,
-        cap,
-        &live,
-    )?;
+    let sums = match &timeline {
+        // Every way submits one task per chunk, in order: the n-th task is chunk n.
+        Some(timeline) => {
+            let names = (0..args.chunks).map(|n| format!("chunk {n}")).collect();
+            let pool = Named::new(timeline, names, &pool);
+            process(&pool, args.chunks, size, cap, &live)?
+        }
+        None => process(&pool, args.chunks, size, cap, &live)?,
+    };
     let took = start.elapsed();
     anyhow::ensure!(sums.len() == args.chunks, "lost a chunk");
     let peak = memory::peak().context("the peak memory is read from /proc (Linux only)")?;
@@ -80,6 +98,10 @@ fn run_one(args: &Args, way: Way) -> Result<()> {
         live.max(),
         took.as_secs_f64()
     );
+    if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
+        drop(pool); // joined: every task's end is recorded
+        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+    }
     Ok(())
 }
 
@@ -92,6 +114,7 @@ fn compare(args: &Args) -> Result<()> {
     );
     println!("| way | peak RSS | chunks alive at most | time |");
     println!("|---|---|---|---|");
+    let mut timelines = Vec::new();
     for (way, name) in [
         (Way::None, "no cap"),
         (Way::Semaphore, "semaphore"),
@@ -110,6 +133,9 @@ fn compare(args: &Args) -> Result<()> {
             "--one",
             &format!("{way:?}").to_lowercase(),
         ]);
+        if let Some(path) = &args.timeline {
+            command.arg("--timeline").arg(path_for(path, way));
+        }
         let run = child::run(
             name,
             command,
@@ -119,11 +145,32 @@ fn compare(args: &Args) -> Result<()> {
         if !run.status.success() {
             bail!("the {name} run failed:\n{}{}", run.stdout, run.stderr);
         }
-        let fields: Vec<&str> = run.stdout.split_whitespace().collect();
+        let mut lines = run.stdout.lines();
+        let fields: Vec<&str> = lines
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
         let [_, peak, _, live, _, time] = fields[..] else {
             bail!("unexpected output of the {name} run: {}", run.stdout);
         };
         println!("| {name} | {peak} MiB | {live} | {time} s |");
+        timelines.extend(lines.map(str::to_owned)); // where the child wrote its timeline
+    }
+    for line in timelines {
+        println!("{line}");
     }
     Ok(())
+}
+
+/// `cap.svg` becomes `cap-map.svg` for the way `Map`: one timeline per way.
+fn path_for(path: &Path, way: Way) -> PathBuf {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let way = format!("{way:?}").to_lowercase();
+    match path.extension() {
+        Some(extension) => {
+            path.with_file_name(format!("{stem}-{way}.{}", extension.to_string_lossy()))
+        }
+        None => path.with_file_name(format!("{stem}-{way}")),
+    }
 }

@@ -3,15 +3,20 @@
 //!
 //! ```sh
 //! cargo run -p example-patterns --release --bin progress
+//! cargo run -p example-patterns --release --bin progress -- --timeline progress.svg
 //! ```
 // xtask-check-args: --scale 1
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
 use concurrent::ThreadPoolExecutor;
+use concurrent::timeline::Timeline;
 use example_patterns::progress::{Task, run_with_bars};
+use example_patterns::timeline_option::{self, Named};
 use indicatif::MultiProgress;
 
 /// Three kinds of tasks, each with its own progress bar.
@@ -20,6 +25,9 @@ struct Args {
     /// How much work per task (milliseconds of waiting per download, and so on).
     #[arg(long, default_value_t = 40)]
     scale: u64,
+    /// Draw the run's task timeline into this SVG file (its folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 fn spin(rounds: u64) -> u64 {
@@ -50,9 +58,28 @@ fn main() -> Result<()> {
     }
     let pool = ThreadPoolExecutor::new(8);
     let multi = MultiProgress::new();
-    let (results, _bars) = run_with_bars(&pool, tasks, &multi)?;
+    let Some(path) = &args.timeline else {
+        let (results, _bars) = run_with_bars(&pool, tasks, &multi)?;
+        for (kind, values) in &results {
+            println!("{kind}: {} done", values.len());
+        }
+        return Ok(());
+    };
+    // `run_with_bars` submits the tasks in order: the n-th task is `download 1`, `parse 1`...
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let names = tasks
+        .iter()
+        .map(|(kind, _)| {
+            let count = seen.entry(kind).or_default();
+            *count += 1;
+            format!("{kind} {count}")
+        })
+        .collect();
+    let timeline = Timeline::new(timeline_option::CAP)
+        .titled(format!("{} tasks of three kinds on 8 threads", tasks.len()));
+    let (results, _bars) = run_with_bars(&Named::new(&timeline, names, &pool), tasks, &multi)?;
     for (kind, values) in &results {
         println!("{kind}: {} done", values.len());
     }
-    Ok(())
+    timeline_option::write(&timeline, path).map_err(anyhow::Error::msg)
 }

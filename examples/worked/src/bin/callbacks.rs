@@ -3,13 +3,18 @@
 //!
 //! ```sh
 //! cargo run -p example-worked --release --bin callbacks
+//! cargo run -p example-worked --release --bin callbacks -- --timeline callbacks.svg
 //! ```
 // xtask-check-args: --numbers 20000
+
+use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Parser;
 use concurrent::ThreadPoolExecutor;
+use concurrent::timeline::Timeline;
 use example_worked::callbacks::{self, Event};
+use example_worked::timeline_option::{self, Named};
 use example_worked::timing::{speedup_line, timed};
 use indicatif::ProgressBar;
 
@@ -28,6 +33,9 @@ struct Args {
     /// The block whose future gets a callback that panics.
     #[arg(long, default_value_t = 3)]
     buggy: usize,
+    /// Draw the parallel run's task timeline into this SVG file (its folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 // ANCHOR: logger
@@ -63,11 +71,30 @@ fn main() -> Result<()> {
     let (sequential, sequential_took) = timed(|| callbacks::run_sequential(&blocks));
     let pool = ThreadPoolExecutor::new(workers);
     let bar = ProgressBar::new(blocks.len() as u64);
-    let (summary, parallel_took) = timed(|| {
-        callbacks::run_with_callbacks(&pool, &blocks, Some(args.buggy), |event: &Event| {
-            bar.set_message(format!("{event:?}"));
-            bar.inc(1);
-        })
+    let on_event = |event: &Event| {
+        bar.set_message(format!("{event:?}"));
+        bar.inc(1);
+    };
+    // Created now, so that its clock starts with the parallel run.
+    let timeline = args.timeline.as_ref().map(|_| {
+        Timeline::new(timeline_option::CAP).titled(format!(
+            "{} blocks of {} numbers on {workers} workers",
+            blocks.len(),
+            args.block
+        ))
+    });
+    let (summary, parallel_took) = timed(|| match &timeline {
+        // `run_with_callbacks` submits one task per block, in order.
+        Some(timeline) => {
+            let names = blocks
+                .iter()
+                .enumerate()
+                .map(|(n, range)| format!("block {n}: {}..{}", range.start, range.end))
+                .collect();
+            let pool = Named::new(timeline, names, &pool);
+            callbacks::run_with_callbacks(&pool, &blocks, Some(args.buggy), on_event)
+        }
+        None => callbacks::run_with_callbacks(&pool, &blocks, Some(args.buggy), on_event),
     });
     bar.finish_and_clear();
 
@@ -93,5 +120,8 @@ fn main() -> Result<()> {
     );
     println!("same summary as the sequential run");
     println!("{}", speedup_line(sequential_took, parallel_took, workers));
+    if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
+        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+    }
     Ok(())
 }

@@ -5,15 +5,19 @@
 //!
 //! ```sh
 //! cargo run -p example-worked --bin errors-and-timeouts
+//! cargo run -p example-worked --bin errors-and-timeouts -- --timeline outcomes.svg
 //! ```
 // xtask-check-args: --scale-ms 10
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
 use concurrent::ThreadPoolExecutor;
+use concurrent::timeline::Timeline;
 use example_worked::outcomes::{self, Job, Limits, Outcome};
+use example_worked::timeline_option::{self, Named};
 use example_worked::timing::timed;
 use indicatif::ProgressBar;
 
@@ -27,6 +31,9 @@ struct Args {
     /// overall deadline 12, the work 1 to 3 units per task.
     #[arg(long, default_value_t = 100)]
     scale_ms: u64,
+    /// Draw the run on `--workers` as a task timeline into this SVG file (its folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 // ANCHOR: jobs
@@ -52,12 +59,35 @@ fn main() -> Result<()> {
     let jobs = jobs(unit);
     // The panicking task's outcome says what happened: one line on stderr is enough.
     std::panic::set_hook(Box::new(|info| eprintln!("(a task panicked: {info})")));
-    for workers in [1, args.workers.max(1)] {
+    let mut recorded = None;
+    for (run, workers) in [1, args.workers.max(1)].into_iter().enumerate() {
         let pool = ThreadPoolExecutor::new(workers);
         let bar = ProgressBar::new(jobs.len() as u64);
-        let (results, took) =
-            timed(|| outcomes::run_batch(&pool, &jobs, limits, |_, _| bar.inc(1)));
+        let on_outcome = |_: usize, _: &Outcome| bar.inc(1);
+        // The second run is drawn; its clock starts now.
+        let timeline = (run == 1 && args.timeline.is_some()).then(|| {
+            Timeline::new(timeline_option::CAP).titled(format!(
+                "{} tasks on {workers} workers, a timeout of {} ms each, a deadline of {} ms",
+                jobs.len(),
+                limits.per_task.as_millis(),
+                limits.overall.as_millis()
+            ))
+        });
+        let (results, took) = timed(|| match &timeline {
+            // `run_batch` submits one task per job, in order: the n-th task runs the n-th job.
+            Some(timeline) => {
+                let names = jobs
+                    .iter()
+                    .enumerate()
+                    .map(|(n, job)| format!("task {n} {job:?}"))
+                    .collect();
+                let pool = Named::new(timeline, names, &pool);
+                outcomes::run_batch(&pool, &jobs, limits, on_outcome)
+            }
+            None => outcomes::run_batch(&pool, &jobs, limits, on_outcome),
+        });
         bar.finish_and_clear();
+        recorded = timeline.or(recorded);
         println!(
             "\n{workers} worker(s), per-task timeout {} ms, overall deadline {} ms: {:.2} s",
             limits.per_task.as_millis(),
@@ -73,6 +103,9 @@ fn main() -> Result<()> {
             .count();
         let cancelled = results.iter().filter(|o| **o == Outcome::Cancelled).count();
         println!("  {done} done, {cancelled} cancelled");
+    }
+    if let (Some(path), Some(timeline)) = (&args.timeline, &recorded) {
+        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }

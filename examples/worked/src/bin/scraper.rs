@@ -4,16 +4,20 @@
 //! ```sh
 //! cargo run -p example-worked --bin scraper                  # 60 pages of a loopback site
 //! cargo run -p example-worked --bin scraper -- --workers 32 --url http://example.org/ --url http://example.com/
+//! cargo run -p example-worked --bin scraper -- --timeline scraper.svg   # draw the parallel run
 //! ```
 // xtask-check-args: --pages 12 --workers 6
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
 use concurrent::ThreadPoolExecutor;
+use concurrent::timeline::Timeline;
 use example_worked::scraper::{self, Page, Summary};
 use example_worked::site;
+use example_worked::timeline_option::{self, Named};
 use example_worked::timing::{speedup_line, timed};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -39,6 +43,9 @@ struct Args {
     /// Skip the sequential run.
     #[arg(long)]
     parallel_only: bool,
+    /// Draw the parallel run's task timeline into this SVG file (its folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 fn main() -> Result<()> {
@@ -76,11 +83,22 @@ fn main() -> Result<()> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (pages, took) = timed(|| {
-        scraper::scrape(&pool, &agent, &urls, |page: &Page| {
-            bar.set_message(page.url.clone());
-            bar.inc(1);
-        })
+    let on_page = |page: &Page| {
+        bar.set_message(page.url.clone());
+        bar.inc(1);
+    };
+    // Created now, so that its clock starts with the parallel run.
+    let timeline = args.timeline.as_ref().map(|_| {
+        Timeline::new(timeline_option::CAP)
+            .titled(format!("{} URLs on {workers} threads", urls.len()))
+    });
+    let (pages, took) = timed(|| match &timeline {
+        // `scrape` submits one task per URL, in order: the n-th task fetches the n-th URL.
+        Some(timeline) => {
+            let pool = Named::new(timeline, urls.clone(), &pool);
+            scraper::scrape(&pool, &agent, &urls, on_page)
+        }
+        None => scraper::scrape(&pool, &agent, &urls, on_page),
     });
     bar.finish_and_clear();
     println!(
@@ -104,6 +122,9 @@ fn main() -> Result<()> {
     println!("{}", Summary::of(&pages));
     if let Some(sequential) = sequential {
         println!("{}", speedup_line(sequential, took, workers));
+    }
+    if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
+        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }
