@@ -212,17 +212,23 @@ struct Rendered {
     height: f64,
 }
 
-/// Opens every page of the built book that has an image in headless Chromium and checks what
-/// rendered: no image is broken, and each timeline has the size its SVG declares, displayed
-/// with that aspect ratio. Needs the book built (`docs/book`).
+/// [`check_pictures_in`] the built English book, `docs/book`.
 pub fn check_pictures(root: &Path) -> Result<String> {
+    check_pictures_in(&root.join("docs/book"))
+}
+
+/// Opens every page of the built book in `book` that has an image in headless Chromium and
+/// checks what rendered: no image is broken, each is displayed with its own aspect ratio, and
+/// each SVG is drawn at the size it declares (a timeline must declare one). The pages must
+/// include `docs/render-check.js` (book.toml's `additional-js`).
+pub fn check_pictures_in(book: &Path) -> Result<String> {
     let Some(browser) = chromium() else {
         bail!(
             "no Chromium to open the book in: install it (`apt-get install chromium` on Debian \
              and Ubuntu) or point $CHROMIUM at a Chrome or Chromium binary"
         );
     };
-    let book = root.join("docs/book");
+    let book = book.to_path_buf();
     let pages = html_pages(&book)?
         .into_iter()
         .filter(|page| std::fs::read_to_string(page).is_ok_and(|html| html.contains("<img")))
