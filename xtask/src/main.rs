@@ -1,5 +1,6 @@
 //! `cargo xtask`: the course tools, as an ordinary binary crate aliased in `.cargo/config.toml`.
 
+mod bench;
 mod book;
 mod check;
 mod dist;
@@ -56,6 +57,8 @@ enum Command {
         #[arg(long)]
         serve: bool,
     },
+    /// Every benchmark, side by side with the tools you would use instead (release builds).
+    Bench(bench::BenchArgs),
     /// Print where things live in this workspace.
     Map,
 }
@@ -86,6 +89,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Dist { out } => dist::run(&root()?, &out),
         Command::Hint { exercise, level } => hint::run(&root()?, &exercise, level),
         Command::Book { serve } => book::run(&root()?, serve),
+        Command::Bench(args) => bench::run(&root()?, &args),
         Command::Map => {
             print!("{}", map(&root()?));
             Ok(())
