@@ -87,21 +87,51 @@ pub fn run(kind: Kind, context: &Context) -> Result<String> {
         }
         Kind::Executors => {
             let mut command = context.cargo();
-            command.args(["bench", "-p", "concurrent", "--bench", "ratios", "--"]);
+            println!("building and running the ratios bench of concurrent (release)...");
+            command.args([
+                "bench",
+                "--quiet",
+                "-p",
+                "concurrent",
+                "--bench",
+                "ratios",
+                "--",
+            ]);
             command.args(context.quick_args(&["5"]));
             context.delegate(&mut command)
         }
         Kind::ProcessPool => {
             let mut command = context.cargo();
-            command.args(["bench", "-p", "concurrent", "--bench", "process_pool", "--"]);
+            println!("building and running the process_pool bench of concurrent (release)...");
+            command.args([
+                "bench",
+                "--quiet",
+                "-p",
+                "concurrent",
+                "--bench",
+                "process_pool",
+                "--",
+            ]);
             command.args(context.quick_args(&["3"]));
-            let ours = context.delegate(&mut command)?;
+            let ours = context.captured(&mut command)?;
             let python = context.python.context("a Python (checked before)")?;
             let mut command = Command::new(python);
             command.arg(context.root.join("core/benches/python/process_pool.py"));
             command.args(context.quick_args(&["2"]));
-            let theirs = context.delegate(&mut command)?;
-            Ok(format!("ours: {ours}; CPython: {theirs}"))
+            let theirs = context.captured(&mut command)?;
+            let ratios = per_task_ratios(&ours, &theirs);
+            if ratios.is_empty() {
+                return Ok("ran: no row of the two tables matched, compare them above".into());
+            }
+            println!("\nCPython's time per task over ours, executor by executor:");
+            for (executor, ratio) in &ratios {
+                println!("  {executor:<40} {ratio}");
+            }
+            let ratios: Vec<String> = ratios
+                .iter()
+                .map(|(executor, ratio)| format!("{executor} {ratio}"))
+                .collect();
+            Ok(format!("CPython takes {}", ratios.join(", ")))
         }
     }
 }
@@ -193,6 +223,15 @@ impl Context<'_> {
         ))
     }
 
+    /// Runs an entry point that prints its own table; prints its output once it is done, and
+    /// returns it.
+    fn captured(&self, command: &mut Command) -> Result<String> {
+        let (_, output) = measure::run(command)?;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        print!("{stdout}");
+        Ok(stdout)
+    }
+
     /// A folder for generated inputs, under the target folder, removed when dropped.
     fn work_dir(&self, name: &str) -> Result<WorkDir> {
         let dir = self
@@ -221,6 +260,41 @@ fn demo_time(stdout: &str, label: &str, column: usize) -> Option<Duration> {
         .find_map(|line| line.strip_prefix(label))
         .and_then(|rest| rest.split_whitespace().nth(column))
         .and_then(measure::parse_debug_duration)
+}
+
+/// The rows of two Markdown tables `| executor | tasks | us per task | quartiles |` (the
+/// process pool bench and its Python twin print the same) that name the same executor: each with
+/// the Python time over ours.
+fn per_task_ratios(ours: &str, theirs: &str) -> Vec<(String, String)> {
+    let rows = |text: &str| -> Vec<(String, f64)> {
+        text.lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.trim().trim_matches('|').split('|').collect();
+                let micros = cells.get(2)?.trim().parse::<f64>().ok()?;
+                Some((cells[0].trim().to_owned(), micros))
+            })
+            .collect()
+    };
+    let ours = rows(ours);
+    rows(theirs)
+        .into_iter()
+        .filter_map(|(executor, theirs)| {
+            let (_, ours) = ours.iter().find(|(name, _)| *name == executor)?;
+            Some((executor, format!("{:.1}x", theirs / ours.max(1e-9))))
+        })
+        .collect()
+}
+
+/// What a failed demo says: a student's exercise may have steps still to do.
+fn unfinished(context: &Context, exercise: &str) -> String {
+    if context.solutions {
+        format!("the {exercise}-solution demo failed")
+    } else {
+        format!(
+            "the {exercise} demo failed: are all its steps done? (`cargo test -p {exercise}`; \
+             `--solutions` measures the reference solution)"
+        )
+    }
 }
 
 /// Exercise 1: the demo against gzip and pigz, on files it generates, then on one big file.
@@ -278,7 +352,8 @@ fn compressor(context: &Context) -> Result<String> {
             if big {
                 ours.args(["--big", "--block-size", "1MiB"]);
             }
-            let (_, output) = measure::run(&mut ours)?;
+            let (_, output) =
+                measure::run(&mut ours).with_context(|| unfinished(context, "ex1"))?;
             let stdout = String::from_utf8_lossy(&output.stdout);
             let wall = demo_time(&stdout, label, 0)
                 .with_context(|| format!("no `{label}` row in the demo's output:\n{stdout}"))?;
@@ -324,7 +399,7 @@ fn compressor(context: &Context) -> Result<String> {
             )
         );
         summary.push(format!(
-            "{case}: gzip {}, pigz {}",
+            "{case}: gzip takes {} our time, pigz {}",
             measure::ratio(rows[1].timing.wall, rows[0].timing.wall),
             measure::ratio(rows[2].timing.wall, rows[0].timing.wall)
         ));
@@ -360,7 +435,8 @@ fn primes(context: &Context) -> Result<String> {
             &workers.to_string(),
             "--runs",
             "1",
-        ]))?;
+        ]))
+        .with_context(|| unfinished(context, "ex3"))?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let wall = demo_time(&stdout, &label, 1)
             .with_context(|| format!("no `{label}` row in the demo's output:\n{stdout}"))?;
@@ -427,7 +503,26 @@ fn primes(context: &Context) -> Result<String> {
          whole process (ours runs other rows too, so its process's CPU time is not shown)."
     );
     Ok(format!(
-        "primesieve {}",
+        "primesieve takes {} our time",
         measure::ratio(theirs.wall, ours.wall)
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_process_pool_tables_are_compared_row_by_row() {
+        let ours = "| executor | tasks per round | us per task (median) | quartiles |\n\
+                    |---|---:|---:|---:|\n\
+                    | ThreadPoolExecutor, submit | 100000 | 1.134 | 1.1 - 1.3 |\n\
+                    | ProcessPoolExecutor, submit | 10000 | 7.000 | 7.1 - 16.1 |\n";
+        let theirs = "CPython 3.11.7, 2 workers\n\
+                      | ProcessPoolExecutor, submit | 10000 | 301.000 | 167.9 - 439.1 |\n";
+        assert_eq!(
+            per_task_ratios(ours, theirs),
+            [("ProcessPoolExecutor, submit".to_owned(), "43.0x".to_owned())]
+        );
+    }
 }
