@@ -1,5 +1,6 @@
 //! `cargo xtask`: the course tools, as an ordinary binary crate aliased in `.cargo/config.toml`.
 
+mod bench;
 mod book;
 mod check;
 mod dist;
@@ -69,6 +70,8 @@ enum Command {
         #[arg(long)]
         serve: bool,
     },
+    /// Every benchmark, side by side with the tools you would use instead (release builds).
+    Bench(bench::BenchArgs),
     /// Print where things live in this workspace.
     Map,
 }
@@ -102,6 +105,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Watch { exercise } => watch::run(&root()?, exercise),
         Command::Reset(args) => reset::run(&root()?, args),
         Command::Book { serve } => book::run(&root()?, serve),
+        Command::Bench(args) => bench::run(&root()?, &args),
         Command::Map => {
             print!("{}", map(&root()?));
             Ok(())

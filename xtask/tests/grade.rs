@@ -407,7 +407,29 @@ fn every_format_is_valid_whatever_the_names() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let confirmation = format!("wrote the JUnit XML report to {}", junit.display());
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|line| line.starts_with("wrote "))
+            .collect::<Vec<_>>(),
+        [confirmation.as_str()],
+        "--out says where it wrote, once:\n{stderr}"
+    );
     let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains(
+            "<failure message=\"not yet implemented: sum [1, 2, 3, 4] on threads\" type=\"failed\">"
+        ),
+        "a failure carries the test's own message:\n{xml}"
+    );
+    assert!(
+        xml.lines()
+            .filter(|line| line.contains("<testcase "))
+            .all(|line| line.contains(" time=\"")),
+        "every test case has its time:\n{xml}"
+    );
     let forbidden: Vec<char> = xml
         .chars()
         .filter(|&c| {
@@ -435,6 +457,25 @@ fn every_format_is_valid_whatever_the_names() {
         "raw control characters in the table:\n{text:?}"
     );
     assert_eq!(text.matches(" total ").count(), 3, "{text}");
+}
+
+#[test]
+fn a_class_in_the_gradescope_format_is_refused_before_grading() {
+    let scratch = Scratch::new("gradescope-class");
+    let (course, class) = make_class(&scratch.0, &["submissions"], false);
+    let out = scratch.0.join("results.json");
+    let output = grade(&course, &class, &out, "gradescope", false);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("--format gradescope describes one submission"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("grading ") && !out.with_extension("target").exists(),
+        "refused before anything was graded or built:\n{stderr}"
+    );
+    assert!(!out.exists(), "no report is written");
 }
 
 #[test]

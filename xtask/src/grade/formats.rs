@@ -5,7 +5,10 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 
 use anyhow::{Result, bail};
+use clap::ValueEnum as _;
 use serde_json::json;
+
+mod cents;
 
 use super::model::{ExerciseStatus, StudentReport, TestOutcome, round};
 use super::names::{allowed_in_xml, printable};
@@ -35,6 +38,48 @@ pub fn render(format: Format, reports: &[StudentReport], colour: bool) -> Result
         Format::Gradescope => gradescope(single(reports, "gradescope")?),
         Format::Classroom => classroom(single(reports, "classroom")?),
     }
+}
+
+impl Format {
+    /// Whether the format describes one submission (the platforms grade one at a time).
+    fn is_for_one_submission(self) -> bool {
+        matches!(self, Format::Gradescope | Format::Classroom)
+    }
+
+    /// The value of `--format` that names it.
+    fn flag(self) -> String {
+        self.to_possible_value()
+            .map_or_else(String::new, |value| value.get_name().to_owned())
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "CSV gradebook",
+            Format::Json => "JSON report",
+            Format::Junit => "JUnit XML report",
+            Format::Gradescope => "Gradescope results.json",
+            Format::Classroom => "GitHub Classroom result",
+        }
+    }
+}
+
+/// Checked before grading: a class of `students` can be written in `format`.
+pub fn accepts(format: Format, students: usize) -> Result<()> {
+    if format.is_for_one_submission() && students != 1 {
+        bail!(
+            "--format {} describes one submission, and the class holds {students} student \
+             folders: grade each student's folder on its own (`--submissions` pointing at a \
+             folder with that one submission), or pick csv, json or junit for the class",
+            format.flag()
+        );
+    }
+    Ok(())
+}
+
+/// The line `--out` prints: what was written where.
+pub fn describe(format: Format, path: &std::path::Path) -> String {
+    format!("the {} to {}", format.name(), path.display())
 }
 
 /// Whether the table may use colour: only on a terminal, and never with `NO_COLOR` set.
@@ -198,10 +243,12 @@ fn junit(reports: &[StudentReport]) -> String {
                 .iter()
                 .filter(|t| !t.outcome.passed())
                 .count();
+            let seconds: f64 = exercise.tests.iter().map(|test| test.seconds).sum();
             let suite = xml_escape(&format!("{}/{}", report.student, exercise.exercise));
             let _ = writeln!(
                 out,
-                "  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failures}\">",
+                "  <testsuite name=\"{suite}\" tests=\"{}\" failures=\"{failures}\" \
+                 time=\"{seconds:.3}\">",
                 exercise.tests.len()
             );
             if let Some(detail) = &exercise.detail {
@@ -210,16 +257,24 @@ fn junit(reports: &[StudentReport]) -> String {
             for test in &exercise.tests {
                 let _ = write!(
                     out,
-                    "    <testcase classname=\"{suite}\" name=\"{}\"",
-                    xml_escape(&test.name)
+                    "    <testcase classname=\"{suite}\" name=\"{}\" time=\"{:.3}\"",
+                    xml_escape(&test.name),
+                    test.seconds
                 );
                 if test.outcome.passed() {
                     out.push_str("/>\n");
                 } else {
-                    let message = format!("{:?}", test.outcome).to_lowercase();
+                    // The message is the test's own (a dashboard shows only this line); the
+                    // whole output follows as the failure's text.
+                    let message = match headline(&test.output) {
+                        "" => test_outcome_label(test.outcome),
+                        line => line,
+                    };
                     let _ = writeln!(
                         out,
-                        ">\n      <failure message=\"{message}\">{}</failure>\n    </testcase>",
+                        ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>",
+                        xml_escape(message),
+                        test_outcome_label(test.outcome),
                         xml_escape(&test.output)
                     );
                 }
@@ -231,26 +286,50 @@ fn junit(reports: &[StudentReport]) -> String {
     out
 }
 
+fn test_outcome_label(outcome: TestOutcome) -> &'static str {
+    match outcome {
+        TestOutcome::Passed => "passed",
+        TestOutcome::Failed => "failed",
+        TestOutcome::TimedOut => "timed out",
+        TestOutcome::Crashed => "crashed",
+        TestOutcome::NotRun => "not run",
+    }
+}
+
 fn gradescope(report: &StudentReport) -> Result<String> {
     let mut tests = Vec::new();
+    let mut score = 0;
     for exercise in &report.exercises {
         if exercise.tests.is_empty() {
             tests.push(json!({
                 "name": format!("{}: {}", exercise.exercise, exercise.title),
                 "score": 0.0,
-                "max_score": round(exercise.max_points),
+                "max_score": cents::points(cents::cents(exercise.max_points)),
                 "status": "failed",
                 "output": exercise.detail.clone().unwrap_or_default(),
                 "visibility": "visible",
             }));
         }
-        for test in &exercise.tests {
+        let shares = cents::shares(exercise);
+        score += shares.total_score();
+        for ((test, max), earned) in exercise.tests.iter().zip(&shares.max).zip(&shares.score) {
             tests.push(json!({
                 "name": format!("{}::{}", exercise.exercise, test.name),
-                "score": round(test.points),
-                "max_score": round(test.max_points),
+                "score": cents::points(*earned),
+                "max_score": cents::points(*max),
                 "status": if test.outcome.passed() { "passed" } else { "failed" },
                 "output": test.output,
+                "visibility": "visible",
+            }));
+        }
+        if shares.without_tests > 0 {
+            tests.push(json!({
+                "name": format!("{}: steps without tests", exercise.exercise),
+                "score": 0.0,
+                "max_score": cents::points(shares.without_tests),
+                "status": "failed",
+                "output": "a step of exercise.toml has no test in its module: its points cannot \
+                           be earned (a mistake of the course, not the student's)",
                 "visibility": "visible",
             }));
         }
@@ -265,7 +344,7 @@ fn gradescope(report: &StudentReport) -> Result<String> {
         })
         .collect();
     let result = json!({
-        "score": round(report.points()),
+        "score": cents::points(score),
         "output": if notes.is_empty() { String::new() } else { format!("Ignored edits (the pristine files were used):\n{}", notes.join("\n")) },
         "visibility": "visible",
         "tests": tests,
@@ -276,7 +355,8 @@ fn gradescope(report: &StudentReport) -> Result<String> {
 fn classroom(report: &StudentReport) -> Result<String> {
     let mut tests = Vec::new();
     for exercise in &report.exercises {
-        for test in &exercise.tests {
+        let shares = cents::shares(exercise);
+        for (test, earned) in exercise.tests.iter().zip(&shares.score) {
             tests.push(json!({
                 "name": format!("{}::{}", exercise.exercise, test.name),
                 "status": if test.outcome.passed() { "pass" } else { "fail" },
@@ -284,8 +364,8 @@ fn classroom(report: &StudentReport) -> Result<String> {
                 "test_code": format!("cargo test -p {} -- --exact {}", exercise.exercise, test.name),
                 "filename": "",
                 "line_no": 0,
-                "execution_time": "",
-                "score": round(test.points),
+                "execution_time": format!("{:.3}s", test.seconds),
+                "score": cents::points(*earned),
             }));
         }
         if exercise.tests.is_empty() {
@@ -345,6 +425,7 @@ mod tests {
                     outcome,
                     points: if passed { 10.0 } else { 0.0 },
                     max_points: 10.0,
+                    seconds: 0.25,
                     output: if passed {
                         String::new()
                     } else {
@@ -355,6 +436,240 @@ mod tests {
                 max_points: 10.0,
             }],
         }
+    }
+
+    /// An exercise as the grader reports it: each step's points shared equally by its tests
+    /// (`steps`: module, points, number of tests), the tests passed where `passes` says so.
+    fn exercise(
+        name: &str,
+        steps: &[(&str, u32, usize)],
+        passes: impl Fn(usize) -> bool,
+    ) -> ExerciseReport {
+        let mut tests = Vec::new();
+        for (step, points, count) in steps {
+            let max = f64::from(*points) / *count as f64;
+            for k in 0..*count {
+                let passed = passes(tests.len());
+                tests.push(TestReport {
+                    name: format!("{step}::test_{k}"),
+                    step: (*step).to_owned(),
+                    outcome: if passed {
+                        TestOutcome::Passed
+                    } else {
+                        TestOutcome::Failed
+                    },
+                    points: if passed { max } else { 0.0 },
+                    max_points: max,
+                    seconds: 0.5,
+                    output: if passed {
+                        String::new()
+                    } else {
+                        format!(
+                            "thread '{step}::test_{k}' panicked at t.rs:1:1:\nexpected 7, got 6"
+                        )
+                    },
+                });
+            }
+        }
+        ExerciseReport {
+            exercise: name.into(),
+            title: name.into(),
+            status: ExerciseStatus::Partial,
+            detail: None,
+            ignored_edits: Vec::new(),
+            skipped_files: Vec::new(),
+            flags: Vec::new(),
+            points: tests.iter().map(|t| t.points).sum(),
+            max_points: steps.iter().map(|(_, points, _)| f64::from(*points)).sum(),
+            tests,
+        }
+    }
+
+    /// ex1 and ex3 as they are: 100 points each, steps of 6 to 10 tests. Rounded test by test,
+    /// their `max_score`s made 200.11.
+    fn ex1_and_ex3(passes: impl Fn(usize) -> bool + Copy) -> StudentReport {
+        let ex1 = [
+            ("step1", 10, 7),
+            ("step2", 15, 9),
+            ("step3", 20, 10),
+            ("step4", 25, 6),
+            ("step5", 15, 7),
+            ("step6", 15, 9),
+        ];
+        let ex3 = [
+            ("step1", 10, 6),
+            ("step2", 20, 6),
+            ("step3", 25, 8),
+            ("step4", 30, 6),
+            ("step5", 15, 6),
+        ];
+        StudentReport {
+            student: "ana".into(),
+            exercises: vec![exercise("ex1", &ex1, passes), exercise("ex3", &ex3, passes)],
+        }
+    }
+
+    /// A number of points as hundredths, checking it has no more than two decimals.
+    fn hundredths(value: &serde_json::Value) -> i64 {
+        let points = value.as_f64().unwrap();
+        let cents = (points * 100.0).round();
+        assert!(
+            (points * 100.0 - cents).abs() < 1e-6,
+            "{points} has more than two decimals"
+        );
+        cents as i64
+    }
+
+    #[test]
+    fn gradescope_max_scores_add_up_to_the_assignment_exactly() {
+        for (label, passes) in [
+            ("all passed", (|_| true) as fn(usize) -> bool),
+            ("every third failed", |k| k % 3 != 0),
+            ("none passed", |_| false),
+        ] {
+            let report = ex1_and_ex3(passes);
+            let text = render(Format::Gradescope, std::slice::from_ref(&report), false).unwrap();
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let tests = json["tests"].as_array().unwrap();
+            assert_eq!(tests.len(), 48 + 32, "{label}");
+            let max: i64 = tests.iter().map(|t| hundredths(&t["max_score"])).sum();
+            assert_eq!(
+                max, 20_000,
+                "{label}: the max_scores add up to 200 points exactly"
+            );
+            let per_step = |exercise: &str, step: &str| -> i64 {
+                tests
+                    .iter()
+                    .filter(|t| {
+                        t["name"]
+                            .as_str()
+                            .unwrap()
+                            .starts_with(&format!("{exercise}::{step}::"))
+                    })
+                    .map(|t| hundredths(&t["max_score"]))
+                    .sum()
+            };
+            assert_eq!(
+                per_step("ex1", "step1"),
+                1000,
+                "{label}: 10 points over 7 tests"
+            );
+            assert_eq!(
+                per_step("ex3", "step3"),
+                2500,
+                "{label}: 25 points over 8 tests"
+            );
+            let scores: i64 = tests.iter().map(|t| hundredths(&t["score"])).sum();
+            assert_eq!(
+                hundredths(&json["score"]),
+                scores,
+                "{label}: score = sum of tests'"
+            );
+            let expected = cents::cents(report.points());
+            assert!(
+                (scores - expected).abs() <= 1,
+                "{label}: {scores} hundredths for {} points",
+                report.points()
+            );
+        }
+        let all = render(Format::Gradescope, &[ex1_and_ex3(|_| true)], false).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&all).unwrap();
+        assert_eq!(json["score"], 200.0, "everything passed is every point");
+    }
+
+    #[test]
+    fn shares_differ_by_a_cent_at_most_and_ties_go_to_the_first_tests() {
+        let ex = exercise("ex1", &[("step1", 10, 7), ("step2", 20, 3)], |_| true);
+        let shares = cents::shares(&ex);
+        assert_eq!(
+            shares.max,
+            [143, 143, 143, 143, 143, 143, 142, 667, 667, 666]
+        );
+        assert_eq!(shares.score, shares.max);
+        assert_eq!(shares.without_tests, 0);
+    }
+
+    #[test]
+    fn a_step_without_tests_keeps_the_total_exact() {
+        let mut ex = exercise("ex1", &[("step1", 10, 3)], |k| k == 0);
+        ex.max_points = 25.0;
+        let report = StudentReport {
+            student: "ana".into(),
+            exercises: vec![ex],
+        };
+        let text = render(Format::Gradescope, &[report], false).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let tests = json["tests"].as_array().unwrap();
+        let max: i64 = tests.iter().map(|t| hundredths(&t["max_score"])).sum();
+        assert_eq!(max, 2500);
+        assert_eq!(tests[3]["name"], "ex1: steps without tests");
+        assert_eq!(json["score"], 3.34);
+    }
+
+    #[test]
+    fn classroom_scores_add_up_too() {
+        let report = ex1_and_ex3(|_| true);
+        let text = render(Format::Classroom, &[report], false).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let tests = json["tests"].as_array().unwrap();
+        let scores: i64 = tests.iter().map(|t| hundredths(&t["score"])).sum();
+        assert_eq!(scores, 20_000);
+        assert_eq!(json["max_score"], 200.0);
+        assert_eq!(tests[0]["execution_time"], "0.500s");
+    }
+
+    #[test]
+    fn junit_failures_carry_their_own_message_and_time() {
+        let report = ex1_and_ex3(|k| k != 2);
+        let xml = render(Format::Junit, &[report], false).unwrap();
+        assert!(
+            xml.contains(
+                "<testcase classname=\"ana/ex1\" name=\"step1::test_2\" time=\"0.500\">\n      \
+                 <failure message=\"expected 7, got 6\" type=\"failed\">thread &apos;\
+                 step1::test_2&apos; panicked at t.rs:1:1:\nexpected 7, got 6</failure>"
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<testcase classname=\"ana/ex1\" name=\"step1::test_0\" time=\"0.500\"/>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(
+                "<testsuite name=\"ana/ex3\" tests=\"32\" failures=\"1\" time=\"16.000\">"
+            ),
+            "{xml}"
+        );
+    }
+
+    #[test]
+    fn a_class_is_refused_for_the_formats_of_one_submission() {
+        for format in [Format::Gradescope, Format::Classroom] {
+            let error = accepts(format, 2).unwrap_err().to_string();
+            assert!(
+                error.contains("describes one submission") && error.contains("2 student folders"),
+                "{error}"
+            );
+            assert!(accepts(format, 1).is_ok());
+        }
+        assert!(error_free([
+            Format::Csv,
+            Format::Json,
+            Format::Junit,
+            Format::Table
+        ]));
+        assert!(
+            accepts(Format::Gradescope, 3)
+                .unwrap_err()
+                .to_string()
+                .starts_with("--format gradescope describes")
+        );
+    }
+
+    fn error_free(formats: [Format; 4]) -> bool {
+        formats
+            .into_iter()
+            .all(|format| accepts(format, 30).is_ok())
     }
 
     #[test]
@@ -372,7 +687,7 @@ mod tests {
     fn junit_escapes_outputs() {
         let text = render(Format::Junit, &[student("bo", false)], false).unwrap();
         assert!(
-            text.contains("<testsuite name=\"bo/ex3\" tests=\"1\" failures=\"1\">"),
+            text.contains("<testsuite name=\"bo/ex3\" tests=\"1\" failures=\"1\" time=\"0.250\">"),
             "{text}"
         );
         assert!(text.contains("1 &lt; 2 &amp; &quot;quoted&quot;"), "{text}");

@@ -90,6 +90,15 @@ pub fn run(args: GradeArgs) -> Result<()> {
             "there is no solutions/ folder here (the student edition has none): nothing to grade with --solutions"
         );
     }
+    // A format for one submission must not learn after an hour of grading that it got a class.
+    let students = match &args.submissions {
+        Some(dir) => {
+            let students = student_folders(dir)?;
+            formats::accepts(args.format, students.len())?;
+            students
+        }
+        None => Vec::new(),
+    };
     let exercises = match &args.exercise {
         Some(name) => {
             workspace::require_exercise(&course, name)?;
@@ -148,7 +157,7 @@ pub fn run(args: GradeArgs) -> Result<()> {
                 exercises: exercises?,
             }]
         }
-        Some(dir) => {
+        Some(_) => {
             let sandbox = Sandbox::detect();
             eprintln!("{}", sandbox.announcement());
             let target_dir = args
@@ -164,7 +173,7 @@ pub fn run(args: GradeArgs) -> Result<()> {
                 build_limit,
                 step: None,
             };
-            let reports = grading.class(&course, dir, &metadata);
+            let reports = grading.class(&course, &students, &metadata);
             remove_scratch(&scratch);
             reports?
         }
@@ -183,7 +192,12 @@ pub fn run(args: GradeArgs) -> Result<()> {
         )?
     };
     match &args.out {
-        Some(path) => write_atomically(path, &text)?,
+        Some(path) => {
+            write_atomically(path, &text)?;
+            // On stderr, one line per file: stdout may be a pipe, and it is not the report.
+            let shown = path.canonicalize().unwrap_or_else(|_| path.clone());
+            eprintln!("wrote {}", formats::describe(args.format, &shown));
+        }
         None => print!("{text}"),
     }
     if let Some(threshold) = args.fail_under {
@@ -304,19 +318,9 @@ impl Grading<'_> {
     fn class(
         &self,
         course: &Path,
-        submissions: &Path,
+        students: &[(PathBuf, std::fs::FileType)],
         metadata: &[(String, Exercise)],
     ) -> Result<Vec<StudentReport>> {
-        let mut students: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(submissions)
-            .with_context(|| format!("cannot list the submissions in {}", submissions.display()))?
-            .filter_map(|entry| entry.ok())
-            .filter_map(|entry| Some((entry.path(), entry.file_type().ok()?)))
-            .filter(|(_, kind)| kind.is_dir() || kind.is_symlink())
-            .collect();
-        students.sort_by(|a, b| a.0.cmp(&b.0));
-        if students.is_empty() {
-            bail!("{} holds no student folder", submissions.display());
-        }
         if self.sandbox.sealed()
             && let Err(error) = self.toolchain.fetch(course)
         {
@@ -329,7 +333,7 @@ impl Grading<'_> {
             .with_context(|| format!("cannot create {}", self.target_dir.display()))?;
         let staging = self.scratch.join("course");
         let mut reports = Vec::new();
-        for (student, kind) in &students {
+        for (student, kind) in students {
             let name = names::escape_name(student.file_name().unwrap_or_default());
             eprintln!("grading {name}...");
             let exercises = if kind.is_symlink() {
@@ -494,13 +498,17 @@ impl Grading<'_> {
             .iter()
             .map(|test| {
                 let (env, test) = (std::sync::Arc::clone(&env), test.clone());
-                self.pool
-                    .submit(move || runner::run_test(&env, &test, timeout))
+                self.pool.submit(move || {
+                    let start = std::time::Instant::now();
+                    let result = runner::run_test(&env, &test, timeout);
+                    (result, start.elapsed())
+                })
             })
             .collect::<Result<_, _>>()?;
         let mut reports = Vec::new();
         for (test, future) in tests.iter().zip(futures) {
-            let (outcome, output) = future.result()??;
+            let (result, elapsed) = future.result()?;
+            let (outcome, output) = result?;
             let step = test.split("::").next().unwrap_or_default().to_owned();
             let (points, max_points) = test_points(exercise, &tests, &step, outcome);
             reports.push(TestReport {
@@ -509,6 +517,7 @@ impl Grading<'_> {
                 outcome,
                 points,
                 max_points,
+                seconds: elapsed.as_secs_f64(),
                 output,
             });
         }
@@ -531,6 +540,21 @@ impl Grading<'_> {
             tests: reports,
         })
     }
+}
+
+/// The student folders of a class, sorted, with their kind (a link is reported, not followed).
+fn student_folders(submissions: &Path) -> Result<Vec<(PathBuf, std::fs::FileType)>> {
+    let mut students: Vec<(PathBuf, std::fs::FileType)> = std::fs::read_dir(submissions)
+        .with_context(|| format!("cannot list the submissions in {}", submissions.display()))?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| Some((entry.path(), entry.file_type().ok()?)))
+        .filter(|(_, kind)| kind.is_dir() || kind.is_symlink())
+        .collect();
+    students.sort_by(|a, b| a.0.cmp(&b.0));
+    if students.is_empty() {
+        bail!("{} holds no student folder", submissions.display());
+    }
+    Ok(students)
 }
 
 fn all_unrunnable(

@@ -76,6 +76,8 @@ pub struct TestReport {
     pub outcome: TestOutcome,
     pub points: f64,
     pub max_points: f64,
+    /// How long the test's process ran, in seconds (0 when it was not run).
+    pub seconds: f64,
     /// What went wrong, for a failed test: the runner's output (truncated) or the reason.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub output: String,
