@@ -281,6 +281,7 @@ mod tests {
             points: if passed { points } else { 0.0 },
             max_points: points,
             output: String::new(),
+            seconds: 0.0,
         }
     }
 
