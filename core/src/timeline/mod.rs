@@ -40,6 +40,7 @@
 //! and image stack for it.
 
 mod chrome;
+mod manual;
 mod recorded;
 mod svg;
 
@@ -52,6 +53,7 @@ use std::time::{Duration, Instant};
 
 use crate::Error;
 
+pub use manual::{Queued, Running};
 pub use recorded::Recorded;
 
 /// How a task ended.

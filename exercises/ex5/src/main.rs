@@ -7,6 +7,9 @@
 //   --out DIR        save there (it must exist) [default: a new folder in the system's temp folder]
 //   --workers N      downloads at once (5)    --retries N   retries of a transient failure (3)
 //   --log FILE       also write every event as one JSON object per line to FILE
+//   --timeline FILE.svg   draw one bar per download on the worker thread that ran it: queued when
+//                    handed to `enqueue`, started when its `download` span opened on a worker,
+//                    ended when the span closed, ok or failed (after retries) from its future
 // The library only emits `tracing` events; this program decides where they go: a layer of its own
 // drives the progress lines, stderr gets the warnings, --log gets everything as JSON. The bytes
 // come through `DownloaderConfig::progress`, which the board implements.
@@ -48,6 +51,10 @@ struct Args {
     /// Also write every event, as JSON lines, to this file.
     #[arg(long)]
     log: Option<PathBuf>,
+    /// Draw each download on the worker that ran it, as a timeline, into this SVG file (its
+    /// folder must exist).
+    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    timeline: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -143,7 +150,14 @@ fn run(args: Args) -> Result<ExitCode, String> {
     };
 
     let progress = Board::new();
-    install_subscribers(&progress, args.log.as_deref())?;
+    let timeline = args.timeline.as_ref().map(|_| {
+        timeline_option::Downloads::new(format!(
+            "{} on {}, the most urgent first",
+            counted(entries.len(), "download"),
+            counted(args.workers, "worker")
+        ))
+    });
+    install_subscribers(&progress, timeline.clone(), args.log.as_deref())?;
 
     let config = DownloaderConfig {
         workers: usize::from(args.workers),
@@ -171,12 +185,20 @@ fn run(args: Args) -> Result<ExitCode, String> {
     let mut rows = Vec::new();
     for (priority, url) in entries {
         progress.add(&url, priority);
+        if let Some(timeline) = &timeline {
+            timeline.queued(&url); // before `enqueue`: a worker may start it at once
+        }
         let finished = Arc::new(Mutex::new(None));
         let future = downloader
             .enqueue(priority, url.clone())
             .map_err(|e| format!("the downloader refused {url}: {e}"))?;
-        let stamp = Arc::clone(&finished);
-        future.add_done_callback(move |_| *lock(&stamp) = Some(Instant::now()));
+        let (stamp, recorder, of) = (Arc::clone(&finished), timeline.clone(), url.clone());
+        future.add_done_callback(move |outcome| {
+            *lock(&stamp) = Some(Instant::now());
+            if let Some(timeline) = recorder {
+                timeline.finished(&of, timeline_option::outcome(outcome));
+            }
+        });
         rows.push((priority, url, future, finished));
     }
     let mut table = Vec::new();
@@ -205,6 +227,12 @@ fn run(args: Args) -> Result<ExitCode, String> {
         );
     }
     drop(server);
+    if let (Some(path), Some(timeline)) = (&args.timeline, &timeline)
+        && let Err(error) = timeline.write(path)
+    {
+        eprintln!("error: {error}");
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -348,8 +376,13 @@ impl ex5::Progress for Board {
 }
 
 /// The `tracing` layer behind the progress lines: it remembers each `download` span's URL and
-/// hands every event, with the URL of its span (or its own `url` field), to the [`Board`].
-struct ProgressLayer(Board);
+/// hands every event, with the URL of its span (or its own `url` field), to the [`Board`]. With
+/// `--timeline`, a `download` span opening on a worker starts that download's bar there, and its
+/// closing ends it.
+struct ProgressLayer {
+    board: Board,
+    timeline: Option<timeline_option::Downloads>,
+}
 
 #[derive(Default)]
 struct Fields {
@@ -385,7 +418,23 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for ProgressLayer {
         let mut fields = Fields::default();
         attrs.record(&mut fields);
         if let (Some(url), Some(span)) = (fields.url, ctx.span(id)) {
+            // A `download` span inside another is the same download: its outer span is the bar.
+            let outermost = span.scope().skip(1).all(|outer| outer.name() != "download");
+            if let Some(timeline) = &self.timeline
+                && span.name() == "download"
+                && outermost
+            {
+                timeline.started(&url, id); // on this thread: the worker's row
+            }
             span.extensions_mut().insert(SpanUrl(url));
+        }
+    }
+
+    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+        if let (Some(timeline), Some(span)) = (&self.timeline, ctx.span(&id))
+            && let Some(url) = span.extensions().get::<SpanUrl>()
+        {
+            timeline.ended(&url.0, &id);
         }
     }
 
@@ -397,14 +446,18 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for ProgressLayer {
                 .find_map(|span| span.extensions().get::<SpanUrl>().map(|u| u.0.clone()))
         };
         if let (Some(url), Some(message)) = (fields.url.or_else(from_span), fields.message) {
-            self.0.event(&url, &message);
+            self.board.event(&url, &message);
         }
     }
 }
 
 /// Installs the subscribers: the progress layer, warnings and errors on stderr (above the
 /// progress lines), and every event as JSON in `log` if given. The guard keeps them installed.
-fn install_subscribers(progress: &Board, log: Option<&Path>) -> Result<(), String> {
+fn install_subscribers(
+    progress: &Board,
+    timeline: Option<timeline_option::Downloads>,
+    log: Option<&Path>,
+) -> Result<(), String> {
     let multi = progress.multi.clone();
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(move || SuspendedStderr(multi.clone()))
@@ -428,7 +481,10 @@ fn install_subscribers(progress: &Board, log: Option<&Path>) -> Result<(), Strin
         None => None,
     };
     let subscriber = tracing_subscriber::registry()
-        .with(ProgressLayer(progress.clone()))
+        .with(ProgressLayer {
+            board: progress.clone(),
+            timeline,
+        })
         .with(stderr)
         .with(json);
     // Global, not thread-local: the downloads log from the pool's worker threads.
@@ -508,5 +564,165 @@ fn print_table(rows: &[Row], out: &Path) {
             "{url:<width$}  {:<8} {attempts:>8} {size_text:>10} {took:>8}  {file}",
             priority.to_string()
         );
+    }
+}
+
+/// `--timeline`: the path check, one bar per download recorded by hand (the `Downloader` owns
+/// its pool, so the demo cannot wrap the executor: it follows each download's `download` span and
+/// future instead), and the write.
+mod timeline_option {
+    use std::collections::{HashMap, VecDeque};
+    use std::path::{Path, PathBuf};
+    use std::sync::{Arc, Mutex};
+
+    use concurrent::timeline::{Outcome, Queued, Running, Timeline};
+    use tracing::span::Id;
+
+    /// The most downloads recorded; the chart counts the others as dropped.
+    pub const CAP: usize = 100_000;
+
+    /// `--timeline`'s value: refused before any work if its folder does not exist.
+    pub fn path(text: &str) -> Result<PathBuf, String> {
+        let path = PathBuf::from(text);
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        if path.is_dir() {
+            Err(format!(
+                "{text} is a folder: name the SVG file to write in it"
+            ))
+        } else if !folder.is_dir() {
+            Err(format!("the folder {} does not exist", folder.display()))
+        } else {
+            Ok(path)
+        }
+    }
+
+    /// The bar's label: the URL's path (`/docs/guide.pdf`), or the whole URL if it has none.
+    pub fn label(url: &str) -> String {
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        match rest.find('/') {
+            Some(at) if at + 1 < rest.len() => rest[at..].to_owned(),
+            _ => url.to_owned(),
+        }
+    }
+
+    /// How a download ended, from its future: ok, failed (after its retries), or the future's
+    /// own error (cancelled, a panic in the downloader...).
+    pub fn outcome(result: Result<&ex5::DownloadReport, &concurrent::Error>) -> Outcome {
+        match result {
+            Ok(report) if report.result.is_ok() => Outcome::Ok,
+            Ok(_) => Outcome::Failed,
+            Err(error) => Outcome::of::<()>(Err(error)),
+        }
+    }
+
+    /// A download whose `download` span `span` opened on a worker; `ended` once it closed.
+    struct Started {
+        span: Id,
+        running: Running,
+        ended: bool,
+    }
+
+    /// The downloads not finished yet, by URL, oldest first.
+    #[derive(Default)]
+    struct Live {
+        queued: HashMap<String, VecDeque<Queued>>,
+        started: HashMap<String, Vec<Started>>,
+    }
+
+    /// The downloads of one run, each moved along by the events the demo sees. Downloads of
+    /// the same URL are told apart by their spans, and matched first come, first served.
+    #[derive(Clone)]
+    pub struct Downloads {
+        timeline: Timeline,
+        live: Arc<Mutex<Live>>,
+    }
+
+    impl Downloads {
+        pub fn new(title: String) -> Self {
+            Downloads {
+                timeline: Timeline::new(CAP).titled(title),
+                live: Arc::default(),
+            }
+        }
+
+        fn live(&self) -> std::sync::MutexGuard<'_, Live> {
+            self.live.lock().unwrap_or_else(|e| e.into_inner())
+        }
+
+        /// `url` is handed to `enqueue` now.
+        pub fn queued(&self, url: &str) {
+            let queued = self.timeline.queued(label(url));
+            let mut live = self.live();
+            live.queued
+                .entry(url.to_owned())
+                .or_default()
+                .push_back(queued);
+        }
+
+        /// A `download` span of `url` opened on this thread: the download started here.
+        pub fn started(&self, url: &str, span: &Id) {
+            let mut live = self.live();
+            let running = match live.queued.get_mut(url).and_then(VecDeque::pop_front) {
+                Some(queued) => queued.started(),
+                // Not enqueued by this demo (or its URL was rewritten): queued as it starts.
+                None => self.timeline.begin(label(url)),
+            };
+            live.started
+                .entry(url.to_owned())
+                .or_default()
+                .push(Started {
+                    span: span.clone(),
+                    running,
+                    ended: false,
+                });
+        }
+
+        /// The `download` span `span` of `url` closed: the download's code ended now.
+        pub fn ended(&self, url: &str, span: &Id) {
+            let mut live = self.live();
+            let open = live.started.get_mut(url).and_then(|started| {
+                started
+                    .iter_mut()
+                    .find(|download| !download.ended && download.span == *span)
+            });
+            if let Some(download) = open {
+                download.running.ended();
+                download.ended = true;
+            }
+        }
+
+        /// The future of a download of `url` completed with `outcome`: the download that ended
+        /// first, else one still running, else one that never started.
+        pub fn finished(&self, url: &str, outcome: Outcome) {
+            let mut live = self.live();
+            if let Some(started) = live.started.get_mut(url)
+                && let Some(at) = started
+                    .iter()
+                    .position(|download| download.ended)
+                    .or((!started.is_empty()).then_some(0))
+            {
+                started.remove(at).running.finish(outcome);
+            } else if let Some(queued) = live.queued.get_mut(url).and_then(VecDeque::pop_front) {
+                queued.finish(outcome);
+            }
+        }
+
+        /// Writes the chart (through a temporary file, renamed into place) and says where.
+        pub fn write(&self, path: &Path) -> Result<(), String> {
+            self.timeline
+                .write_svg(path)
+                .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
+            let recorded = self.timeline.snapshot();
+            println!(
+                "Timeline of {} tasks on {} workers written to {}",
+                recorded.tasks.len(),
+                recorded.workers.len(),
+                path.display()
+            );
+            Ok(())
+        }
     }
 }

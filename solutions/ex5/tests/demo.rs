@@ -1,8 +1,10 @@
 //! The exercise 5 demo (`src/main.rs` of the exercise, included by this package's binary), run on
 //! the reference solution as a child process: offline it downloads the sample from its own
-//! loopback server and prints the table; with a list file it reads `PRIORITY URL` lines, skipping
-//! blanks, comments and bad lines; a destination folder that does not exist is a clear error.
+//! loopback server and prints the table (and draws each download on the worker that ran it with
+//! `--timeline`); with a list file it reads `PRIORITY URL` lines, skipping blanks, comments and bad
+//! lines; a destination folder that does not exist is a clear error.
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -35,12 +37,95 @@ fn row<'a>(run: &'a Run, path: &str) -> &'a str {
         })
 }
 
+/// What a `--timeline` chart shows, read back from its SVG (which must be well-formed XML).
+#[derive(Debug, Default)]
+struct Chart {
+    /// Each bar's outcome class and tooltip (`/data/flaky.csv: ok, queued 3 ms, ran 0.7 s`).
+    bars: Vec<(String, String)>,
+    /// The name of each worker row.
+    rows: Vec<String>,
+}
+
+fn read_chart(path: &Path) -> Chart {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
+    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
+        panic!(
+            "the timeline {} is not well-formed XML: {e}",
+            path.display()
+        )
+    });
+    let mut chart = Chart::default();
+    for node in svg.descendants() {
+        let classes: Vec<&str> = node.attribute("class").unwrap_or("").split(' ').collect();
+        let text = |node: roxmltree::Node| node.text().unwrap_or("").to_owned();
+        match classes[..] {
+            ["bar", outcome] => chart.bars.push((
+                outcome.to_owned(),
+                node.children()
+                    .find(|child| child.has_tag_name("title"))
+                    .map(text)
+                    .unwrap_or_default(),
+            )),
+            ["row"] => chart.rows.extend(
+                node.children()
+                    .find(|child| child.has_tag_name("text"))
+                    .map(text),
+            ),
+            _ => {}
+        }
+    }
+    chart
+}
+
 #[test]
 fn downloads_the_offline_sample_and_prints_the_table() {
     let out = tempfile::tempdir().unwrap_or_else(|e| panic!("test setup: {e}"));
     let out_arg = out.path().to_string_lossy().into_owned();
-    let run = demo(&["--out", &out_arg, "--workers", "3"]);
+    let charts = tempfile::tempdir().unwrap_or_else(|e| panic!("test setup: {e}"));
+    let svg = charts.path().join("timeline.svg");
+    let svg_arg = svg.to_string_lossy().into_owned();
+    let run = demo(&["--out", &out_arg, "--workers", "3", "--timeline", &svg_arg]);
     run.assert_succeeded();
+    let chart = read_chart(&svg);
+    assert_eq!(
+        chart.bars.len(),
+        10,
+        "expected one bar per download (10) in the timeline, got {:#?}",
+        chart.bars
+    );
+    for (label, outcome) in [
+        ("/data/flaky.csv", "ok"),
+        ("/docs/guide-copy/guide.pdf", "ok"),
+        ("/data/missing.txt", "failed"),
+        ("/not-http.txt", "failed"),
+    ] {
+        assert!(
+            chart
+                .bars
+                .iter()
+                .any(|(class, tip)| class == outcome && tip.starts_with(&format!("{label}: "))),
+            "expected a bar labelled {label}, {outcome}; the bars: {:#?}",
+            chart.bars
+        );
+    }
+    assert_eq!(
+        chart.bars.iter().filter(|(class, _)| class == "ok").count(),
+        8,
+        "8 downloads succeed: {:#?}",
+        chart.bars
+    );
+    assert!(
+        (1..=3).contains(&chart.rows.len()) && chart.rows.iter().all(|row| row != "main"),
+        "expected the bars on the (at most 3) worker threads that ran the downloads, not on the \
+         thread that enqueued them; the rows: {:?}",
+        chart.rows
+    );
+    assert!(
+        run.stdout.contains("Timeline of 10 tasks on"),
+        "expected the demo to say where it wrote the timeline, got:\n{}",
+        run.stdout
+    );
     for (path, words) in [
         ("/data/flaky.csv", &["high", " 3 ", "-flaky.csv"][..]),
         ("/api/busy.json", &[" 2 ", "-busy.json"]),
