@@ -17,7 +17,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::exercise::Exercise;
-use crate::{book, process, workspace};
+use crate::{book, i18n, process, workspace};
 
 /// Runs of each solution's tests: a concurrency bug that shows once in three runs is caught.
 const SOLUTION_RUNS: usize = 3;
@@ -104,6 +104,10 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
     );
     report.record("book: the examples it includes run", check_examples(root));
     report.record("book: builds with mdbook", check_book_builds(root));
+    report.record(
+        "book: every translation (po/*.po) is complete and builds",
+        check_translations(root),
+    );
     if report.failures > 0 {
         bail!("{} check(s) failed", report.failures);
     }
@@ -596,6 +600,66 @@ fn check_book_builds(root: &Path) -> Result<String> {
     Ok(String::new())
 }
 
+/// Every translation of the book is complete and builds without warnings. An untranslated or fuzzy
+/// message fails the check, naming how many and where the first ones are, so a change to a chapter
+/// comes with its translation. (Run after the English build, which empties `docs/book`.)
+fn check_translations(root: &Path) -> Result<String> {
+    if !book::mdbook_available() {
+        bail!("mdbook is not installed: run `{}`", book::INSTALL);
+    }
+    let scratch = root
+        .join("target")
+        .join("xtask")
+        .join(format!("pot-{}", std::process::id()));
+    let template = i18n::template(&root.join("docs"), &scratch)?;
+    let mut done = Vec::new();
+    for language in &i18n::LANGUAGES {
+        let path = i18n::po_path(root, language);
+        let shown = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let gaps = i18n::gaps(&template, &i18n::read(&path)?);
+        if !gaps.is_empty() {
+            bail!("{}", i18n::describe_gaps(&shown, &gaps));
+        }
+        let command = book::translated_command(root, language, false);
+        let outcome = process::run(command, COMMAND_LIMIT, process::NO_CAP)?;
+        let log = outcome.combined();
+        if !outcome.success() {
+            bail!(
+                "building the `{}` book failed:\n{}",
+                language.code,
+                process::tail(&log, 30)
+            );
+        }
+        let warnings: Vec<&str> = log
+            .lines()
+            .filter(|line| line.contains("WARN") || line.contains("ERROR"))
+            .collect();
+        if !warnings.is_empty() {
+            bail!(
+                "building the `{}` book warned:\n{}",
+                language.code,
+                warnings.join("\n")
+            );
+        }
+        let index = book::translated_dir(root, language).join("index.html");
+        let page = std::fs::read_to_string(&index)
+            .with_context(|| format!("the `{}` book has no {}", language.code, index.display()))?;
+        if !page.contains(&format!("lang=\"{}\"", language.code)) {
+            bail!(
+                "{} does not say lang=\"{}\"",
+                index.display(),
+                language.code
+            );
+        }
+        done.push(format!("{} ({} messages)", language.code, template.count()));
+    }
+    Ok(done.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -690,5 +754,69 @@ mod tests {
         let error = check_book_code(&root).unwrap_err().to_string();
         assert!(error.contains("no `ANCHOR: missing`"), "{error}");
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A tiny book and its Spanish PO file, through the real mdbook and mdbook-i18n-helpers.
+    #[test]
+    fn the_translation_check_fails_on_untranslated_and_fuzzy_messages() {
+        if !(book::mdbook_available() && i18n::helpers_available()) {
+            // CI installs both before the tests (.ci/run); a student's `cargo test` may lack them.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install mdbook and mdbook-i18n-helpers: `{}`",
+                i18n::INSTALL
+            );
+            eprintln!("skipped: mdbook or mdbook-i18n-helpers is not installed");
+            return;
+        }
+        let root = std::env::temp_dir().join(format!("xtask-i18n-book-{}", std::process::id()));
+        let src = root.join("docs/src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::create_dir_all(root.join("po")).unwrap();
+        std::fs::write(
+            root.join("docs/book.toml"),
+            "[book]\ntitle = \"Tiny\"\nlanguage = \"en\"\n\n\
+             [preprocessor.gettext]\nafter = [\"links\"]\npo-dir = \"../po\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            src.join("SUMMARY.md"),
+            "# Summary\n\n- [Chapter](chapter.md)\n",
+        )
+        .unwrap();
+        std::fs::write(src.join("chapter.md"), "# Chapter\n\nHello, world.\n").unwrap();
+        let po = |hello: &str| {
+            let text = format!(
+                "{}msgid \"Summary\"\nmsgstr \"Resumen\"\n\n\
+                 msgid \"Chapter\"\nmsgstr \"Capítulo\"\n\n{hello}",
+                i18n::tests::HEADER
+            );
+            std::fs::write(root.join("po/es.po"), text).unwrap();
+            check_translations(&root)
+        };
+        let untranslated = po("msgid \"Hello, world.\"\nmsgstr \"\"\n");
+        let translated = po("msgid \"Hello, world.\"\nmsgstr \"Hola, mundo.\"\n");
+        let page = std::fs::read_to_string(root.join("docs/book/es/chapter.html"));
+        let fuzzy = po("#, fuzzy\nmsgid \"Hello, world.\"\nmsgstr \"Hola, mundo.\"\n");
+        std::fs::remove_dir_all(&root).unwrap();
+
+        let error = format!("{:#}", untranslated.unwrap_err());
+        assert!(
+            error.contains("1 untranslated and 0 fuzzy")
+                && error.contains("docs/src/chapter.md:3 (untranslated): \"Hello, world.\""),
+            "{error}"
+        );
+        assert!(translated.is_ok(), "{translated:?}");
+        let page = page.unwrap();
+        assert!(
+            page.contains("Hola, mundo.") && page.contains("lang=\"es\""),
+            "{page}"
+        );
+        let error = format!("{:#}", fuzzy.unwrap_err());
+        assert!(
+            error.contains("0 untranslated and 1 fuzzy")
+                && error.contains("docs/src/chapter.md:3 (fuzzy)"),
+            "{error}"
+        );
     }
 }

@@ -6,6 +6,7 @@ mod dist;
 mod exercise;
 mod grade;
 mod hint;
+mod i18n;
 mod process;
 mod workspace;
 
@@ -55,6 +56,13 @@ enum Command {
         /// Serve on http://localhost:3000 and rebuild on changes.
         #[arg(long)]
         serve: bool,
+        /// Build the translation in this language (`es`: po/es.po) into docs/book/es.
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+        /// Translators: bring po/*.po up to date with the chapters (new and changed messages
+        /// are left to translate), then exit.
+        #[arg(long, conflicts_with_all = ["serve", "lang"])]
+        update_po: bool,
     },
     /// Print where things live in this workspace.
     Map,
@@ -85,7 +93,15 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Dist { out } => dist::run(&root()?, &out),
         Command::Hint { exercise, level } => hint::run(&root()?, &exercise, level),
-        Command::Book { serve } => book::run(&root()?, serve),
+        Command::Book {
+            update_po: true, ..
+        } => book::update_po(&root()?),
+        Command::Book {
+            serve,
+            lang: Some(code),
+            ..
+        } => book::run_translated(&root()?, &code, serve),
+        Command::Book { serve, .. } => book::run(&root()?, serve),
         Command::Map => {
             print!("{}", map(&root()?));
             Ok(())
