@@ -86,6 +86,10 @@ pub fn run_translated(root: &Path, code: &str, serve: bool) -> Result<()> {
         bail!("mdbook failed ({status}): see its messages above");
     }
     if !serve {
+        let book = translated_dir(root, language);
+        for problem in i18n::links::broken(&book)? {
+            println!("warning: {problem}");
+        }
         println!(
             "The book ({}) is in {}",
             language.code,

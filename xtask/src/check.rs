@@ -655,6 +655,14 @@ fn check_translations(root: &Path) -> Result<String> {
                 language.code
             );
         }
+        let broken = i18n::links::broken(&book::translated_dir(root, language))?;
+        if !broken.is_empty() {
+            bail!(
+                "the `{}` book has broken links or images:\n{}",
+                language.code,
+                broken.join("\n")
+            );
+        }
         done.push(format!("{} ({} messages)", language.code, template.count()));
     }
     Ok(done.join(", "))

@@ -20,6 +20,8 @@ use polib::po_file;
 
 use crate::process;
 
+pub mod links;
+
 /// A language the book is translated into.
 #[derive(Debug)]
 pub struct Language {
