@@ -7,7 +7,10 @@ mod exercise;
 mod grade;
 mod hint;
 mod i18n;
+mod list;
 mod process;
+mod reset;
+mod watch;
 mod workspace;
 
 use std::path::Path;
@@ -20,7 +23,8 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "cargo xtask",
     about = "Course tools for Parallelism Without Headaches",
-    after_help = "Students: `cargo test -p ex3` runs an exercise's tests; `cargo xtask hint ex3` helps."
+    after_help = "Students: `cargo xtask list` shows where you are, `cargo xtask watch` reruns your \
+                  step's tests on each save, `cargo xtask hint ex3` helps."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -43,14 +47,23 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: std::path::PathBuf,
     },
-    /// Print the next hint of an exercise (each run shows one more).
-    Hint {
-        /// The exercise, e.g. `ex3`.
-        exercise: String,
-        /// Show this hint (1 = a nudge; the last is nearly the answer).
+    /// The next hint for the step you are on in an exercise (each run shows one more).
+    Hint(hint::HintArgs),
+    /// Your progress: one line per exercise and step, the totals, and what to run next.
+    List {
+        /// Only this exercise (e.g. `ex3`).
+        exercise: Option<String>,
+        /// Every failed test with its message instead.
         #[arg(long)]
-        level: Option<usize>,
+        verbose: bool,
     },
+    /// Rerun the tests of your step each time you save a file of the exercise (q to quit).
+    Watch {
+        /// The exercise (default: the first one not done).
+        exercise: Option<String>,
+    },
+    /// Put an exercise's starter back (or one step's items), after saving your src/ in backups/.
+    Reset(reset::ResetArgs),
     /// Build the book in docs/ (needs mdbook), or serve it with live reload.
     Book {
         /// Serve on http://localhost:3000 and rebuild on changes.
@@ -92,7 +105,10 @@ fn run(cli: Cli) -> Result<()> {
             check::run(&root, exercise.as_deref())
         }
         Command::Dist { out } => dist::run(&root()?, &out),
-        Command::Hint { exercise, level } => hint::run(&root()?, &exercise, level),
+        Command::Hint(args) => hint::run(&root()?, args),
+        Command::List { exercise, verbose } => list::run(&root()?, exercise.as_deref(), verbose),
+        Command::Watch { exercise } => watch::run(&root()?, exercise),
+        Command::Reset(args) => reset::run(&root()?, args),
         Command::Book {
             update_po: true, ..
         } => book::update_po(&root()?),

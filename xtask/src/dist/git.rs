@@ -104,6 +104,25 @@ fn parse_status(status: &str) -> Vec<&str> {
     paths
 }
 
+/// The files committed in HEAD under `folder` (relative to `root`), with their contents, their
+/// paths relative to `folder`: the course's starters, for `cargo xtask reset`.
+pub fn committed_files(root: &Path, folder: &str) -> Result<Vec<(PathBuf, Vec<u8>)>> {
+    let listing = git(
+        root,
+        &["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", folder],
+    )?;
+    let mut files = Vec::new();
+    for path in listing.split('\0').filter(|path| !path.is_empty()) {
+        // `./` makes the path relative to `root`, wherever the repository's top is.
+        let contents = run(root, &["show", &format!("HEAD:./{path}")], None)?.stdout;
+        let relative = Path::new(path)
+            .strip_prefix(folder)
+            .unwrap_or(Path::new(path));
+        files.push((relative.to_path_buf(), contents));
+    }
+    Ok(files)
+}
+
 /// Runs `git ARGS` in `root` and returns its stdout.
 fn git(root: &Path, args: &[&str]) -> Result<String> {
     let output = run(root, args, None)?;

@@ -7,7 +7,7 @@
 //! its own README and a workspace manifest without the solutions; the exercises, hints, tools and
 //! book are kept.
 
-mod git;
+pub mod git;
 
 use std::path::Path;
 use std::time::Duration;
@@ -20,7 +20,15 @@ use crate::{process, workspace};
 /// `.ci` runs `cargo xtask check`, which needs the solutions: it is the instructors' CI; so are
 /// the tools' own tests, which grade fixtures and build editions (a student's `cargo test` would
 /// run them).
-const LEFT_OUT: [&str; 5] = ["target", ".ci", "solutions", "docs/book", "xtask/tests"];
+/// `backups` holds what `cargo xtask reset` saved of someone's work.
+const LEFT_OUT: [&str; 6] = [
+    "target",
+    ".ci",
+    "solutions",
+    "docs/book",
+    "xtask/tests",
+    "backups",
+];
 
 /// The README of the student edition, in the course; it replaces the instructors' README.
 const STUDENT_README: &str = "xtask/student-edition/README.md";
@@ -128,6 +136,18 @@ fn build(root: &Path, head: &git::Head, staging: &Path) -> Result<()> {
             std::fs::remove_file(&path)?;
         }
     }
+    for exercise in workspace::exercise_names(staging)? {
+        let folder = staging.join("exercises").join(&exercise);
+        // Someone's hint counter, had it been committed, is theirs: the edition starts at zero.
+        let _ = std::fs::remove_file(folder.join(crate::hint::MEMORY_FILE));
+        // The pristine starters, which `cargo xtask reset` puts back (there is no git there).
+        let starters = staging
+            .join(crate::reset::STARTERS)
+            .join(&exercise)
+            .join("src");
+        copy_tree(&folder.join("src"), &starters)
+            .with_context(|| format!("cannot copy the starter of {exercise}"))?;
+    }
     let readme = staging.join(STUDENT_README);
     std::fs::rename(&readme, staging.join("README.md")).with_context(|| {
         format!(
@@ -154,6 +174,19 @@ fn build(root: &Path, head: &git::Head, staging: &Path) -> Result<()> {
             "the student edition's manifest does not load:\n{}",
             process::tail(&outcome.stderr, 20)
         );
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ use concurrent::{Executor, ThreadPoolExecutor};
 
 use build::{Build, BuildJob, Toolchain};
 pub use formats::Format;
-use model::{ExerciseReport, ExerciseStatus, StudentReport, TestOutcome, TestReport};
+pub use model::{ExerciseReport, ExerciseStatus, StudentReport, TestOutcome, TestReport};
 use sandbox::Sandbox;
 use staging::Located;
 
@@ -66,6 +66,13 @@ pub struct GradeArgs {
     /// Stop a student's build of an exercise after this many seconds (that exercise scores 0).
     #[arg(long, value_name = "SECS", default_value_t = 600)]
     build_timeout: u64,
+    /// The table lists every failed test with its message (the default with --submissions);
+    /// without it, grading this workspace shows one line per step, as `cargo xtask list`.
+    #[arg(long)]
+    verbose: bool,
+    /// One line per student: points, percentage, exercises and steps done (a table only).
+    #[arg(long, conflicts_with = "verbose")]
+    summary: bool,
 }
 
 pub fn run(args: GradeArgs) -> Result<()> {
@@ -75,6 +82,9 @@ pub fn run(args: GradeArgs) -> Result<()> {
             .with_context(|| format!("no course at {}", course.display()))?,
         None => workspace::root()?,
     };
+    if args.summary && args.format != Format::Table {
+        bail!("--summary is a table: leave out --format, or drop --summary");
+    }
     if args.solutions && !course.join("solutions").is_dir() {
         bail!(
             "there is no solutions/ folder here (the student edition has none): nothing to grade with --solutions"
@@ -114,7 +124,7 @@ pub fn run(args: GradeArgs) -> Result<()> {
             } else {
                 ("workspace", "", "exercises")
             };
-            let default_target = course.join("target");
+            let default_target = workspace_target_dir(&course);
             let grading = Grading {
                 pool: &pool,
                 sandbox: &sandbox,
@@ -122,6 +132,7 @@ pub fn run(args: GradeArgs) -> Result<()> {
                 scratch: &scratch,
                 target_dir: args.target_dir.as_deref().unwrap_or(&default_target),
                 build_limit,
+                step: None,
             };
             let exercises = metadata
                 .iter()
@@ -151,6 +162,7 @@ pub fn run(args: GradeArgs) -> Result<()> {
                 scratch: &scratch,
                 target_dir: &target_dir,
                 build_limit,
+                step: None,
             };
             let reports = grading.class(&course, dir, &metadata);
             remove_scratch(&scratch);
@@ -158,11 +170,18 @@ pub fn run(args: GradeArgs) -> Result<()> {
         }
     };
 
-    let text = formats::render(
-        args.format,
-        &reports,
-        args.out.is_none() && formats::colour_wanted(),
-    )?;
+    let text = if args.summary {
+        crate::list::class_summary(&reports, &metadata)
+    } else if args.format == Format::Table && !args.verbose && args.submissions.is_none() {
+        // One's own work: a line per step and what to do next; every test behind --verbose.
+        crate::list::render(&reports, &metadata, !args.solutions)
+    } else {
+        formats::render(
+            args.format,
+            &reports,
+            args.out.is_none() && formats::colour_wanted(),
+        )?
+    };
     match &args.out {
         Some(path) => write_atomically(path, &text)?,
         None => print!("{text}"),
@@ -186,6 +205,64 @@ fn percentage(report: &StudentReport) -> f64 {
     } else {
         100.0 * report.points() / report.max_points()
     }
+}
+
+/// The table with every failed test and its message (`--verbose`).
+pub fn verbose_table(reports: &[StudentReport]) -> Result<String> {
+    formats::render(Format::Table, reports, formats::colour_wanted())
+}
+
+/// A student's folder name as it can be shown on a terminal (names are the students' choice).
+pub fn printable_name(name: &str) -> String {
+    names::printable(name).to_string()
+}
+
+/// Where the tests of this workspace are built: where `cargo test` builds them
+/// (`CARGO_TARGET_DIR` when set, else `target/`), so grading reuses the student's builds.
+fn workspace_target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        // Relative to the current folder, as cargo reads it.
+        Some(dir) if !dir.is_empty() => {
+            std::path::absolute(&dir).unwrap_or_else(|_| root.join(dir))
+        }
+        _ => root.join("target"),
+    }
+}
+
+/// Runs the tests of exercise `name` of the workspace `root` as a bare `cargo xtask grade` does
+/// (each test in its own process, under the kill timer), only those of `step` when given: what
+/// `list`, `hint` and `watch` report.
+pub fn workspace_exercise(
+    root: &Path,
+    name: &str,
+    exercise: &Exercise,
+    step: Option<&str>,
+) -> Result<ExerciseReport> {
+    let jobs = std::thread::available_parallelism().map_or(2, usize::from);
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(jobs)
+        .thread_name_prefix("grade")
+        .build();
+    let scratch = std::env::temp_dir().join(format!("xtask-grade-{}", std::process::id()));
+    create_scratch(&scratch)?;
+    let sandbox = Sandbox::Fallback {
+        reason: "grading this workspace".into(),
+    };
+    let toolchain = Toolchain::find(root);
+    let target_dir = workspace_target_dir(root);
+    let grading = Grading {
+        pool: &pool,
+        sandbox: &sandbox,
+        toolchain: &toolchain,
+        scratch: &scratch,
+        target_dir: &target_dir,
+        build_limit: Duration::from_secs(3600),
+        step,
+    };
+    let folder = Path::new("exercises").join(name);
+    let report = grading.exercise(root, name, &folder, name, exercise);
+    remove_scratch(&scratch);
+    report
 }
 
 /// The grader's own private folder: staging copies, test binaries' copies, reports.
@@ -217,6 +294,8 @@ struct Grading<'a> {
     scratch: &'a Path,
     target_dir: &'a Path,
     build_limit: Duration,
+    /// Run only the tests of this step module (`watch`); all of them when `None`.
+    step: Option<&'a str>,
 }
 
 impl Grading<'_> {
@@ -404,7 +483,11 @@ impl Grading<'_> {
             package_dir: folder.to_path_buf(),
             reports: reports_dir,
         };
-        let tests = runner::list_tests(&env)?;
+        let mut tests = runner::list_tests(&env)?;
+        if let Some(step) = self.step {
+            let prefix = format!("{step}::");
+            tests.retain(|test| test.starts_with(&prefix));
+        }
         let timeout = Duration::from_secs(exercise.timeout_secs);
         let env = std::sync::Arc::new(env);
         let futures: Vec<_> = tests

@@ -172,6 +172,8 @@ fn files_outside_src(dir: &Path) -> Result<BTreeSet<PathBuf>> {
     Ok(files
         .into_iter()
         .filter(|file| !file.starts_with("src") && !file.starts_with("target"))
+        // `cargo xtask hint` remembers the hints shown there: the student's, not an edit.
+        .filter(|file| file != Path::new(crate::hint::MEMORY_FILE))
         .collect())
 }
 
