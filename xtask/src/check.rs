@@ -58,6 +58,10 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
     for name in &names {
         report.record(&format!("{name}: metadata"), check_metadata(root, name));
         report.record(
+            &format!("{name}: every hint is in English and in Spanish"),
+            check_hint_languages(root, name),
+        );
+        report.record(
             &format!("{name}: every test runs under a deadline"),
             check_test_attributes(root, name),
         );
@@ -176,6 +180,39 @@ fn check_metadata(root: &Path, name: &str) -> Result<String> {
         exercise.hints.len(),
         exercise.steps.len()
     ))
+}
+
+/// Every hint has its Spanish text (`es`), so `cargo xtask hint` speaks the student's language
+/// (the Spanish edition): a hint added or rewritten in English comes with its translation.
+fn check_hint_languages(root: &Path, name: &str) -> Result<String> {
+    let exercise = Exercise::load(root, name)?;
+    let missing = hints_without_spanish(&exercise);
+    if !missing.is_empty() {
+        bail!(
+            "exercises/{name}/exercise.toml: {} hint(s) without their Spanish text; add \
+             `es = \"\"\"...\"\"\"` after `text` (docs/src/exercise-format.md):\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+    }
+    Ok(format!("{} hints", exercise.hints.len()))
+}
+
+/// The hints of `exercise` that have no Spanish text, as `hint N (step S): the English text...`.
+fn hints_without_spanish(exercise: &Exercise) -> Vec<String> {
+    exercise
+        .hints
+        .iter()
+        .enumerate()
+        .filter(|(_, hint)| hint.es.is_none())
+        .map(|(index, hint)| {
+            let mut start: String = hint.text.chars().take(60).collect();
+            if start.len() < hint.text.len() {
+                start.push_str("...");
+            }
+            format!("hint {} (step {}): {start}", index + 1, hint.step)
+        })
+        .collect()
 }
 
 /// No test of an exercise may use a bare `#[test]`: `#[course_testing::test]` runs it under a
@@ -826,5 +863,25 @@ mod tests {
                 && error.contains("docs/src/chapter.md:3 (fuzzy)"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn a_hint_without_its_spanish_text_is_named() {
+        let exercise: Exercise = toml::from_str(
+            "title = \"t\"\nchapter = \"c.md\"\n\
+             [[hints]]\nstep = 1\ntext = \"a nudge\"\nes = \"un empujoncito\"\n\
+             [[hints]]\nstep = 1\ntext = \"nearly the answer\"\n\
+             [[steps]]\nmodule = \"step1_x\"\ntitle = \"x\"\npoints = 1\n",
+        )
+        .unwrap();
+        assert_eq!(
+            hints_without_spanish(&exercise),
+            ["hint 2 (step 1): nearly the answer"]
+        );
+        let root = workspace::root().unwrap();
+        for name in workspace::exercise_names(&root).unwrap() {
+            let missing = hints_without_spanish(&Exercise::load(&root, &name).unwrap());
+            assert!(missing.is_empty(), "{name}: {missing:?}");
+        }
     }
 }
