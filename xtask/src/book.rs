@@ -1,6 +1,11 @@
-//! `cargo xtask book [--serve]`: regenerate the book's timelines, then build (or serve) the
-//! mdBook in `docs/`. Also what `cargo xtask check` asks of the book's pictures: the timelines
-//! are not stale, and every image of every page renders in a real (headless) Chromium.
+//! `cargo xtask book [--serve] [--lang es] [--update-po]`: regenerate the book's timelines, then
+//! build (or serve) the mdBook in `docs/`, in English or in a translation (`translation.rs`).
+//! Also what `cargo xtask check` asks of the book's pictures: the timelines are not stale, and
+//! every image of every page renders in a real (headless) Chromium.
+
+mod translation;
+
+pub use translation::{run_translated, translated_command, translated_dir, update_po};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,10 +39,15 @@ pub fn mdbook_available() -> bool {
         .is_ok_and(|out| out.status.success())
 }
 
-pub fn run(root: &Path, serve: bool) -> Result<()> {
+fn require_mdbook() -> Result<()> {
     if !mdbook_available() {
         bail!("mdbook is not installed: run `{INSTALL}` (about 3 minutes), then try again");
     }
+    Ok(())
+}
+
+pub fn run(root: &Path, serve: bool) -> Result<()> {
+    require_mdbook()?;
     println!("Recording the timelines into {TIMELINES}/ ...");
     generate_timelines(root, &root.join(TIMELINES))?;
     let docs = root.join("docs");

@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use crate::exercise::Exercise;
-use crate::{book, process, workspace};
+use crate::{book, i18n, process, workspace};
 
 /// Runs of each solution's tests: a concurrency bug that shows once in three runs is caught.
 const SOLUTION_RUNS: usize = 3;
@@ -58,6 +58,10 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
     };
     for name in &names {
         report.record(&format!("{name}: metadata"), check_metadata(root, name));
+        report.record(
+            &format!("{name}: every hint is in English and in Spanish"),
+            check_hint_languages(root, name),
+        );
         report.record(
             &format!("{name}: every test runs under a deadline"),
             check_test_attributes(root, name),
@@ -112,6 +116,10 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
     report.record(
         "book: every picture renders in headless Chromium",
         book::check_pictures(root),
+    );
+    report.record(
+        "book: every translation (po/*.po) is complete and builds",
+        check_translations(root),
     );
     if report.failures > 0 {
         bail!("{} check(s) failed", report.failures);
@@ -181,6 +189,39 @@ fn check_metadata(root: &Path, name: &str) -> Result<String> {
         exercise.hints.len(),
         exercise.steps.len()
     ))
+}
+
+/// Every hint has its Spanish text (`es`), so `cargo xtask hint` speaks the student's language
+/// (the Spanish edition): a hint added or rewritten in English comes with its translation.
+fn check_hint_languages(root: &Path, name: &str) -> Result<String> {
+    let exercise = Exercise::load(root, name)?;
+    let missing = hints_without_spanish(&exercise);
+    if !missing.is_empty() {
+        bail!(
+            "exercises/{name}/exercise.toml: {} hint(s) without their Spanish text; add \
+             `es = \"\"\"...\"\"\"` after `text` (docs/src/exercise-format.md):\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+    }
+    Ok(format!("{} hints", exercise.hints.len()))
+}
+
+/// The hints of `exercise` that have no Spanish text, as `hint N (step S): the English text...`.
+fn hints_without_spanish(exercise: &Exercise) -> Vec<String> {
+    exercise
+        .hints
+        .iter()
+        .enumerate()
+        .filter(|(_, hint)| hint.es.is_none())
+        .map(|(index, hint)| {
+            let mut start: String = hint.text.chars().take(60).collect();
+            if start.len() < hint.text.len() {
+                start.push_str("...");
+            }
+            format!("hint {} (step {}): {start}", index + 1, hint.step)
+        })
+        .collect()
 }
 
 /// No test of an exercise may use a bare `#[test]`: `#[course_testing::test]` runs it under a
@@ -605,6 +646,80 @@ fn check_book_builds(root: &Path) -> Result<String> {
     Ok(String::new())
 }
 
+/// Every translation of the book is complete and builds without warnings. An untranslated or fuzzy
+/// message fails the check, naming how many and where the first ones are, so a change to a chapter
+/// comes with its translation. (Run after the English build, which empties `docs/book`.)
+fn check_translations(root: &Path) -> Result<String> {
+    if !book::mdbook_available() {
+        bail!("mdbook is not installed: run `{}`", book::INSTALL);
+    }
+    let scratch = root
+        .join("target")
+        .join("xtask")
+        .join(format!("pot-{}", std::process::id()));
+    let template = i18n::template(&root.join("docs"), &scratch)?;
+    let mut done = Vec::new();
+    for language in &i18n::LANGUAGES {
+        let path = i18n::po_path(root, language);
+        let shown = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let gaps = i18n::gaps(&template, &i18n::read(&path)?);
+        if !gaps.is_empty() {
+            bail!("{}", i18n::describe_gaps(&shown, &gaps));
+        }
+        let command = book::translated_command(root, language, false);
+        let outcome = process::run(command, COMMAND_LIMIT, process::NO_CAP)?;
+        let log = outcome.combined();
+        if !outcome.success() {
+            bail!(
+                "building the `{}` book failed:\n{}",
+                language.code,
+                process::tail(&log, 30)
+            );
+        }
+        let warnings: Vec<&str> = log
+            .lines()
+            .filter(|line| line.contains("WARN") || line.contains("ERROR"))
+            .collect();
+        if !warnings.is_empty() {
+            bail!(
+                "building the `{}` book warned:\n{}",
+                language.code,
+                warnings.join("\n")
+            );
+        }
+        let index = book::translated_dir(root, language).join("index.html");
+        let page = std::fs::read_to_string(&index)
+            .with_context(|| format!("the `{}` book has no {}", language.code, index.display()))?;
+        if !page.contains(&format!("lang=\"{}\"", language.code)) {
+            bail!(
+                "{} does not say lang=\"{}\"",
+                index.display(),
+                language.code
+            );
+        }
+        let broken = i18n::links::broken(&book::translated_dir(root, language))?;
+        if !broken.is_empty() {
+            bail!(
+                "the `{}` book has broken links or images:\n{}",
+                language.code,
+                broken.join("\n")
+            );
+        }
+        let pictures = book::check_pictures_in(&book::translated_dir(root, language))
+            .with_context(|| format!("the `{}` book's pictures", language.code))?;
+        done.push(format!(
+            "{} ({} messages; {pictures})",
+            language.code,
+            template.count()
+        ));
+    }
+    Ok(done.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -699,5 +814,89 @@ mod tests {
         let error = check_book_code(&root).unwrap_err().to_string();
         assert!(error.contains("no `ANCHOR: missing`"), "{error}");
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    /// A tiny book and its Spanish PO file, through the real mdbook and mdbook-i18n-helpers.
+    #[test]
+    fn the_translation_check_fails_on_untranslated_and_fuzzy_messages() {
+        if !(book::mdbook_available() && i18n::helpers_available()) {
+            // CI installs both before the tests (.ci/run); a student's `cargo test` may lack them.
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install mdbook and mdbook-i18n-helpers: `{}`",
+                i18n::INSTALL
+            );
+            eprintln!("skipped: mdbook or mdbook-i18n-helpers is not installed");
+            return;
+        }
+        let root = std::env::temp_dir().join(format!("xtask-i18n-book-{}", std::process::id()));
+        let src = root.join("docs/src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::create_dir_all(root.join("po")).unwrap();
+        std::fs::write(
+            root.join("docs/book.toml"),
+            "[book]\ntitle = \"Tiny\"\nlanguage = \"en\"\n\n\
+             [preprocessor.gettext]\nafter = [\"links\"]\npo-dir = \"../po\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            src.join("SUMMARY.md"),
+            "# Summary\n\n- [Chapter](chapter.md)\n",
+        )
+        .unwrap();
+        std::fs::write(src.join("chapter.md"), "# Chapter\n\nHello, world.\n").unwrap();
+        let po = |hello: &str| {
+            let text = format!(
+                "{}msgid \"Summary\"\nmsgstr \"Resumen\"\n\n\
+                 msgid \"Chapter\"\nmsgstr \"Capítulo\"\n\n{hello}",
+                i18n::tests::HEADER
+            );
+            std::fs::write(root.join("po/es.po"), text).unwrap();
+            check_translations(&root)
+        };
+        let untranslated = po("msgid \"Hello, world.\"\nmsgstr \"\"\n");
+        let translated = po("msgid \"Hello, world.\"\nmsgstr \"Hola, mundo.\"\n");
+        let page = std::fs::read_to_string(root.join("docs/book/es/chapter.html"));
+        let fuzzy = po("#, fuzzy\nmsgid \"Hello, world.\"\nmsgstr \"Hola, mundo.\"\n");
+        std::fs::remove_dir_all(&root).unwrap();
+
+        let error = format!("{:#}", untranslated.unwrap_err());
+        assert!(
+            error.contains("1 untranslated and 0 fuzzy")
+                && error.contains("docs/src/chapter.md:3 (untranslated): \"Hello, world.\""),
+            "{error}"
+        );
+        assert!(translated.is_ok(), "{translated:?}");
+        let page = page.unwrap();
+        assert!(
+            page.contains("Hola, mundo.") && page.contains("lang=\"es\""),
+            "{page}"
+        );
+        let error = format!("{:#}", fuzzy.unwrap_err());
+        assert!(
+            error.contains("0 untranslated and 1 fuzzy")
+                && error.contains("docs/src/chapter.md:3 (fuzzy)"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_hint_without_its_spanish_text_is_named() {
+        let exercise: Exercise = toml::from_str(
+            "title = \"t\"\nchapter = \"c.md\"\n\
+             [[hints]]\nstep = 1\ntext = \"a nudge\"\nes = \"un empujoncito\"\n\
+             [[hints]]\nstep = 1\ntext = \"nearly the answer\"\n\
+             [[steps]]\nmodule = \"step1_x\"\ntitle = \"x\"\npoints = 1\n",
+        )
+        .unwrap();
+        assert_eq!(
+            hints_without_spanish(&exercise),
+            ["hint 2 (step 1): nearly the answer"]
+        );
+        let root = workspace::root().unwrap();
+        for name in workspace::exercise_names(&root).unwrap() {
+            let missing = hints_without_spanish(&Exercise::load(&root, &name).unwrap());
+            assert!(missing.is_empty(), "{name}: {missing:?}");
+        }
     }
 }

@@ -7,6 +7,7 @@ mod dist;
 mod exercise;
 mod grade;
 mod hint;
+mod i18n;
 mod list;
 mod process;
 mod reset;
@@ -69,6 +70,13 @@ enum Command {
         /// Serve on http://localhost:3000 and rebuild on changes.
         #[arg(long)]
         serve: bool,
+        /// Build the translation in this language (`es`: po/es.po) into docs/book/es.
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
+        /// Translators: bring po/*.po up to date with the chapters (new and changed messages
+        /// are left to translate), then exit.
+        #[arg(long, conflicts_with_all = ["serve", "lang"])]
+        update_po: bool,
     },
     /// Every benchmark, side by side with the tools you would use instead (release builds).
     Bench(bench::BenchArgs),
@@ -104,7 +112,15 @@ fn run(cli: Cli) -> Result<()> {
         Command::List { exercise, verbose } => list::run(&root()?, exercise.as_deref(), verbose),
         Command::Watch { exercise } => watch::run(&root()?, exercise),
         Command::Reset(args) => reset::run(&root()?, args),
-        Command::Book { serve } => book::run(&root()?, serve),
+        Command::Book {
+            update_po: true, ..
+        } => book::update_po(&root()?),
+        Command::Book {
+            serve,
+            lang: Some(code),
+            ..
+        } => book::run_translated(&root()?, &code, serve),
+        Command::Book { serve, .. } => book::run(&root()?, serve),
         Command::Bench(args) => bench::run(&root()?, &args),
         Command::Map => {
             print!("{}", map(&root()?));
