@@ -222,6 +222,14 @@ struct Rendered {
     height: f64,
 }
 
+/// True if a page of the built book in `book` shows an image (a translation of a book without
+/// pictures has nothing for [`check_pictures_in`] to open).
+pub fn has_pictures(book: &Path) -> Result<bool> {
+    Ok(html_pages(book)?
+        .iter()
+        .any(|page| std::fs::read_to_string(page).is_ok_and(|html| html.contains("<img"))))
+}
+
 /// [`check_pictures_in`] the built English book, `docs/book`.
 pub fn check_pictures(root: &Path) -> Result<String> {
     check_pictures_in(&root.join("docs/book"))
