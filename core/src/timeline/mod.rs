@@ -40,6 +40,7 @@
 //! and image stack for it.
 
 mod chrome;
+pub mod cli;
 mod manual;
 mod recorded;
 mod svg;

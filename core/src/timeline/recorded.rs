@@ -5,6 +5,7 @@
 //! every executor the same way, the course's testing wrappers and a student's code included.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{Outcome, TaskHandle, Timeline, WorkerKey};
 use crate::{Error, Executor, Future};
@@ -35,6 +36,13 @@ use crate::{Error, Executor, Future};
 pub struct Recorded<E> {
     inner: E,
     timeline: Timeline,
+    labels: Option<Labels>,
+}
+
+/// How [`Recorded::labelled`] names the n-th task submitted, and how many were.
+struct Labels {
+    name: Box<dyn Fn(usize) -> String + Send + Sync>,
+    submitted: AtomicUsize,
 }
 
 impl<E> Recorded<E> {
@@ -43,7 +51,34 @@ impl<E> Recorded<E> {
         Recorded {
             inner,
             timeline: timeline.clone(),
+            labels: None,
         }
+    }
+
+    /// Labels the n-th task submitted through [`submit`](Executor::submit) (counting from 0)
+    /// `name(n)`: for code you do not control that submits one task per item, in order, as
+    /// [`Executor::map`] does, so the chart can say which item each bar was.
+    ///
+    /// ```
+    /// use concurrent::timeline::Timeline;
+    /// use concurrent::{Executor, ThreadPoolExecutor};
+    ///
+    /// let files = ["a.txt", "b.txt"];
+    /// let timeline = Timeline::new(100);
+    /// let pool = timeline
+    ///     .record(ThreadPoolExecutor::new(2))
+    ///     .labelled(move |n| files.get(n).map_or(format!("#{n}"), |f| f.to_string()));
+    /// let sizes: Vec<_> = pool.map(|f: &str| f.len(), files).collect();
+    /// assert_eq!(sizes, [Ok(5), Ok(5)]);
+    /// let labels: Vec<_> = timeline.snapshot().tasks.into_iter().map(|t| t.label).collect();
+    /// assert_eq!(labels, ["a.txt", "b.txt"]);
+    /// ```
+    pub fn labelled(mut self, name: impl Fn(usize) -> String + Send + Sync + 'static) -> Self {
+        self.labels = Some(Labels {
+            name: Box::new(name),
+            submitted: AtomicUsize::new(0),
+        });
+        self
     }
 
     /// The timeline the tasks go to.
@@ -130,7 +165,11 @@ impl<E: Executor> Executor for Recorded<E> {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        self.submit_recorded(None, task)
+        let label = self.labels.as_ref().map(|labels| {
+            let n = labels.submitted.fetch_add(1, Ordering::Relaxed);
+            (labels.name)(n)
+        });
+        self.submit_recorded(label, task)
     }
 
     fn max_workers(&self) -> usize {
@@ -147,6 +186,7 @@ impl<E: fmt::Debug> fmt::Debug for Recorded<E> {
         f.debug_struct("Recorded")
             .field("inner", &self.inner)
             .field("timeline", &self.timeline)
+            .field("labelled", &self.labels.is_some())
             .finish()
     }
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use big_csv::{Plan, Summary, reference};
 use clap::{Args, Parser, Subcommand};
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use concurrent::{CpuPoolExecutor, Executor};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -80,7 +80,7 @@ struct RunArgs {
     workers: usize,
     /// Draw the task timeline of the parallel byte ranges into this SVG file (its folder must
     /// exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -159,7 +159,7 @@ fn run(args: &RunArgs) -> Result<()> {
     })?;
     // Created now, so that its clock starts with the parallel run.
     let timeline = args.timeline.as_ref().map(|_| {
-        Timeline::new(timeline_option::CAP).titled(format!(
+        Timeline::new(cli::CAP).titled(format!(
             "{} byte ranges of {} on {workers} workers",
             plan.ranges.len(),
             path.display()
@@ -173,8 +173,9 @@ fn run(args: &RunArgs) -> Result<()> {
                     .ranges
                     .iter()
                     .map(|range| format!("bytes {}..{}", range.start, range.end))
-                    .collect();
-                let pool = timeline_option::Named::new(timeline, names, &pool);
+                    .collect::<Vec<_>>();
+                let pool = Timeline::record(timeline, &pool)
+                    .labelled(move |n| names.get(n).cloned().unwrap_or_else(|| format!("#{n}")));
                 plan.summarize(&pool, |bytes| bar.inc(bytes))
             }
             None => plan.summarize(&pool, |bytes| bar.inc(bytes)),
@@ -210,7 +211,9 @@ fn run(args: &RunArgs) -> Result<()> {
     }
     if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
         println!();
-        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+        cli::write_svg(timeline, path)
+            .map(|said| println!("{said}"))
+            .map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }
@@ -301,96 +304,6 @@ fn agree_reference(
 }
 
 mod bench;
-
-/// `--timeline FILE.svg`: the path checked before any work, a pool whose tasks are recorded with
-/// a name each, and the SVG written at the end.
-mod timeline_option {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use concurrent::timeline::{Recorded, Timeline};
-    use concurrent::{Error, Executor, Future};
-
-    /// The most tasks recorded; the chart counts the others as dropped.
-    pub const CAP: usize = 100_000;
-
-    /// `--timeline`'s value: refused before any work if its folder does not exist.
-    pub fn path(text: &str) -> Result<PathBuf, String> {
-        let path = PathBuf::from(text);
-        let folder = match path.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        if path.is_dir() {
-            Err(format!(
-                "{text} is a folder: name the SVG file to write in it"
-            ))
-        } else if !folder.is_dir() {
-            Err(format!("the folder {} does not exist", folder.display()))
-        } else {
-            Ok(path)
-        }
-    }
-
-    /// `inner`, with every task submitted through it recorded in a timeline, the n-th labelled
-    /// `labels[n]`: right for code that submits one task per item, in order, as
-    /// `Executor::map` does.
-    #[derive(Debug)]
-    pub struct Named<E> {
-        inner: Recorded<E>,
-        labels: Vec<String>,
-        submitted: AtomicUsize,
-    }
-
-    impl<E> Named<E> {
-        pub fn new(timeline: &Timeline, labels: Vec<String>, inner: E) -> Self {
-            Named {
-                inner: timeline.record(inner),
-                labels,
-                submitted: AtomicUsize::new(0),
-            }
-        }
-    }
-
-    impl<E: Executor> Executor for Named<E> {
-        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            let number = self.submitted.fetch_add(1, Ordering::Relaxed);
-            let label = self
-                .labels
-                .get(number)
-                .cloned()
-                .unwrap_or_else(|| format!("#{number}"));
-            self.inner.submit_labeled(label, task)
-        }
-
-        fn max_workers(&self) -> usize {
-            self.inner.max_workers()
-        }
-
-        fn shutdown(&self, wait: bool, cancel_futures: bool) {
-            self.inner.shutdown(wait, cancel_futures);
-        }
-    }
-
-    /// Writes the chart (through a temporary file, renamed into place) and says where.
-    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
-        timeline
-            .write_svg(path)
-            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
-        let recorded = timeline.snapshot();
-        println!(
-            "Timeline of {} tasks on {} workers written to {}",
-            recorded.tasks.len(),
-            recorded.workers.len(),
-            path.display()
-        );
-        Ok(())
-    }
-}
 
 fn bench(data: &DataArgs, python: Option<PathBuf>, runs: u32, chunks: usize) -> Result<()> {
     let path = generated(data)?;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use concurrent::{CpuPoolExecutor, Executor};
 use image_blur::Error;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -52,7 +52,7 @@ struct RunArgs {
     #[arg(long, default_value_t = 0)]
     workers: usize,
     /// Draw the parallel run's task timeline into this SVG file (its folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
     #[command(flatten)]
     pictures: Pictures,
@@ -164,7 +164,7 @@ fn run(args: &RunArgs) -> Result<()> {
     });
     // Created now, so that its clock starts with the parallel run.
     let timeline = args.timeline.as_ref().map(|_| {
-        Timeline::new(timeline_option::CAP).titled(format!(
+        Timeline::new(cli::CAP).titled(format!(
             "{} images blurred on {workers} workers, sigma {}",
             inputs.len(),
             args.sigma
@@ -174,8 +174,12 @@ fn run(args: &RunArgs) -> Result<()> {
         match &timeline {
             // `blur_all` maps over the images in order: the n-th task is the n-th image.
             Some(timeline) => {
-                let names = inputs.iter().map(|input| file_name(input)).collect();
-                let pool = timeline_option::Named::new(timeline, names, &pool);
+                let names = inputs
+                    .iter()
+                    .map(|input| file_name(input))
+                    .collect::<Vec<_>>();
+                let pool = Timeline::record(timeline, &pool)
+                    .labelled(move |n| names.get(n).cloned().unwrap_or_else(|| format!("#{n}")));
                 image_blur::blur_all(&pool, &inputs, &out, args.sigma, || bar.inc(1))
             }
             None => image_blur::blur_all(&pool, &inputs, &out, args.sigma, || bar.inc(1)),
@@ -202,7 +206,9 @@ fn run(args: &RunArgs) -> Result<()> {
         );
     }
     if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
-        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+        cli::write_svg(timeline, path)
+            .map(|said| println!("{said}"))
+            .map_err(anyhow::Error::msg)?;
     }
     if failed > 0 {
         bail!(
@@ -252,94 +258,4 @@ fn timed<T>(label: &str, total: usize, work: impl FnOnce(&ProgressBar) -> T) -> 
     let elapsed = start.elapsed();
     bar.finish_and_clear();
     (value, elapsed)
-}
-
-/// `--timeline FILE.svg`: the path checked before any work, a pool whose tasks are recorded with
-/// a name each, and the SVG written at the end.
-mod timeline_option {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use concurrent::timeline::{Recorded, Timeline};
-    use concurrent::{Error, Executor, Future};
-
-    /// The most tasks recorded; the chart counts the others as dropped.
-    pub const CAP: usize = 100_000;
-
-    /// `--timeline`'s value: refused before any work if its folder does not exist.
-    pub fn path(text: &str) -> Result<PathBuf, String> {
-        let path = PathBuf::from(text);
-        let folder = match path.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        if path.is_dir() {
-            Err(format!(
-                "{text} is a folder: name the SVG file to write in it"
-            ))
-        } else if !folder.is_dir() {
-            Err(format!("the folder {} does not exist", folder.display()))
-        } else {
-            Ok(path)
-        }
-    }
-
-    /// `inner`, with every task submitted through it recorded in a timeline, the n-th labelled
-    /// `labels[n]`: right for code that submits one task per item, in order, as
-    /// `Executor::map` does.
-    #[derive(Debug)]
-    pub struct Named<E> {
-        inner: Recorded<E>,
-        labels: Vec<String>,
-        submitted: AtomicUsize,
-    }
-
-    impl<E> Named<E> {
-        pub fn new(timeline: &Timeline, labels: Vec<String>, inner: E) -> Self {
-            Named {
-                inner: timeline.record(inner),
-                labels,
-                submitted: AtomicUsize::new(0),
-            }
-        }
-    }
-
-    impl<E: Executor> Executor for Named<E> {
-        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            let number = self.submitted.fetch_add(1, Ordering::Relaxed);
-            let label = self
-                .labels
-                .get(number)
-                .cloned()
-                .unwrap_or_else(|| format!("#{number}"));
-            self.inner.submit_labeled(label, task)
-        }
-
-        fn max_workers(&self) -> usize {
-            self.inner.max_workers()
-        }
-
-        fn shutdown(&self, wait: bool, cancel_futures: bool) {
-            self.inner.shutdown(wait, cancel_futures);
-        }
-    }
-
-    /// Writes the chart (through a temporary file, renamed into place) and says where.
-    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
-        timeline
-            .write_svg(path)
-            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
-        let recorded = timeline.snapshot();
-        println!(
-            "Timeline of {} tasks on {} workers written to {}",
-            recorded.tasks.len(),
-            recorded.workers.len(),
-            path.display()
-        );
-        Ok(())
-    }
 }

@@ -13,7 +13,6 @@ pub mod deadlock;
 pub mod memory_cap;
 pub mod progress;
 pub mod send_fixes;
-pub mod timeline_option;
 #[cfg(unix)]
 pub mod unsendable;
 pub mod when;

@@ -11,5 +11,4 @@ pub mod callbacks;
 pub mod outcomes;
 pub mod scraper;
 pub mod site;
-pub mod timeline_option;
 pub mod timing;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use concurrent::{CpuPoolExecutor, Executor};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -44,7 +44,7 @@ struct Args {
     #[arg(long, default_value = "1MiB", value_parser = parse_size)]
     block_size: u64,
     /// Draw the parallel run's task timeline into this SVG file (its folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -111,7 +111,7 @@ fn run(args: Args) -> Result<(), String> {
 
     let bar = progress_bar(paths.len());
     // Created now, so that its clock starts with the parallel run.
-    let timeline = Timeline::new(timeline_option::CAP).titled(format!(
+    let timeline = Timeline::new(cli::CAP).titled(format!(
         "{} at level {} on {}",
         if args.big {
             "blocks of a big file".to_owned()
@@ -124,7 +124,8 @@ fn run(args: Args) -> Result<(), String> {
     let start = Instant::now();
     let parallel = if args.timeline.is_some() {
         let kind = if args.big { "block" } else { "file" };
-        let recorded = timeline_option::Labelled::new(&timeline, kind, &pool);
+        let recorded =
+            Timeline::record(&timeline, &pool).labelled(move |n| format!("{} {}", kind, n + 1));
         compress_in_parallel(&recorded, &paths, &args, &bar)
     } else {
         compress_in_parallel(&pool, &paths, &args, &bar)
@@ -188,7 +189,7 @@ fn run(args: Args) -> Result<(), String> {
             .map_or_else(|| "-".into(), |ratio| format!("{ratio:.2}x")),
     );
     if let Some(path) = &args.timeline {
-        timeline_option::write(&timeline, path)?;
+        cli::write_svg(&timeline, path).map(|said| println!("{said}"))?;
     }
     let sequential_failed = sequential.iter().filter(|result| result.is_err()).count();
     if summary.failed > 0 || sequential_failed > 0 {
@@ -274,90 +275,4 @@ fn parse_size(text: &str) -> Result<u64, String> {
         }
     };
     Ok((number * scale) as u64)
-}
-
-/// `--timeline FILE.svg`: the path checked before any work, a pool that records its tasks, and
-/// the SVG written at the end.
-mod timeline_option {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use concurrent::timeline::{Recorded, Timeline};
-    use concurrent::{Error, Executor, Future};
-
-    /// The most tasks recorded; the chart counts the others as dropped.
-    pub const CAP: usize = 100_000;
-
-    /// `--timeline`'s value: refused before any work if its folder does not exist.
-    pub fn path(text: &str) -> Result<PathBuf, String> {
-        let path = PathBuf::from(text);
-        let folder = match path.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        if path.is_dir() {
-            Err(format!(
-                "{text} is a folder: name the SVG file to write in it"
-            ))
-        } else if !folder.is_dir() {
-            Err(format!("the folder {} does not exist", folder.display()))
-        } else {
-            Ok(path)
-        }
-    }
-
-    /// `inner`, with every task submitted through it recorded in a timeline and labelled
-    /// `KIND 1`, `KIND 2`... in the order submitted (the tasks are the student's closures: the
-    /// demo cannot see what each one holds).
-    #[derive(Debug)]
-    pub struct Labelled<E> {
-        inner: Recorded<E>,
-        kind: &'static str,
-        submitted: AtomicUsize,
-    }
-
-    impl<E> Labelled<E> {
-        pub fn new(timeline: &Timeline, kind: &'static str, inner: E) -> Self {
-            Labelled {
-                inner: timeline.record(inner),
-                kind,
-                submitted: AtomicUsize::new(0),
-            }
-        }
-    }
-
-    impl<E: Executor> Executor for Labelled<E> {
-        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            let number = self.submitted.fetch_add(1, Ordering::Relaxed) + 1;
-            self.inner
-                .submit_labeled(format!("{} {number}", self.kind), task)
-        }
-
-        fn max_workers(&self) -> usize {
-            self.inner.max_workers()
-        }
-
-        fn shutdown(&self, wait: bool, cancel_futures: bool) {
-            self.inner.shutdown(wait, cancel_futures);
-        }
-    }
-
-    /// Writes the chart (through a temporary file, renamed into place) and says where.
-    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
-        timeline
-            .write_svg(path)
-            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
-        let recorded = timeline.snapshot();
-        println!(
-            "Timeline of {} tasks on {} workers written to {}",
-            recorded.tasks.len(),
-            recorded.workers.len(),
-            path.display()
-        );
-        Ok(())
-    }
 }

@@ -22,7 +22,7 @@ use std::{
 
 use clap::Parser;
 use concurrent::ThreadPoolExecutor;
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use course_testing::dns::{Delay, DnsServer, mx_zone};
 use ex2::{HickoryResolver, LookupError, Mx, MxResolver, Report, Summary, check_syntax};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -89,7 +89,7 @@ struct Args {
     csv: Option<PathBuf>,
     /// Draw the task timeline of the run on `--workers` into this SVG file (its folder must
     /// exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
     /// The demo server's reply delay, in milliseconds: MIN-MAX.
     #[arg(long, default_value = "20-80", value_parser = parse_delay)]
@@ -236,7 +236,7 @@ fn run(args: &Args) -> Result<(), String> {
         // The run on `--workers` (the last) is the one drawn; its clock starts now.
         let timeline =
             (args.timeline.is_some() && workers == usize::from(args.workers)).then(|| {
-                Timeline::new(timeline_option::CAP).titled(format!(
+                Timeline::new(cli::CAP).titled(format!(
                     "validate_emails: {} emails, {} domains, on {workers} workers",
                     emails.len(),
                     domains.len()
@@ -245,7 +245,8 @@ fn run(args: &Args) -> Result<(), String> {
         let start = Instant::now();
         let reports = student("step 3 (validate_emails)", || match &timeline {
             Some(timeline) => {
-                let pool = timeline_option::Labelled::new(timeline, "task", &pool);
+                let pool = Timeline::record(timeline, &pool)
+                    .labelled(move |n| format!("{} {}", "task", n + 1));
                 ex2::validate_emails(&pool, resolver, &emails, args.implicit_mx)
             }
             None => ex2::validate_emails(&pool, resolver, &emails, args.implicit_mx),
@@ -291,7 +292,7 @@ fn run(args: &Args) -> Result<(), String> {
         println!("\nReports written to {}", out.display());
     }
     if let (Some(path), Some(timeline)) = (&args.timeline, &recorded) {
-        timeline_option::write(timeline, path)?;
+        cli::write_svg(timeline, path).map(|said| println!("{said}"))?;
     }
     Ok(())
 }
@@ -337,90 +338,4 @@ fn write_csv(out: &Path, reports: &[Report]) -> std::io::Result<()> {
 fn student<T>(step: &str, f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
         .map_err(|_| format!("{step} panicked (see above): write it and run its tests first"))
-}
-
-/// `--timeline FILE.svg`: the path checked before any work, a pool that records its tasks, and
-/// the SVG written at the end.
-mod timeline_option {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use concurrent::timeline::{Recorded, Timeline};
-    use concurrent::{Error, Executor, Future};
-
-    /// The most tasks recorded; the chart counts the others as dropped.
-    pub const CAP: usize = 100_000;
-
-    /// `--timeline`'s value: refused before any work if its folder does not exist.
-    pub fn path(text: &str) -> Result<PathBuf, String> {
-        let path = PathBuf::from(text);
-        let folder = match path.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        if path.is_dir() {
-            Err(format!(
-                "{text} is a folder: name the SVG file to write in it"
-            ))
-        } else if !folder.is_dir() {
-            Err(format!("the folder {} does not exist", folder.display()))
-        } else {
-            Ok(path)
-        }
-    }
-
-    /// `inner`, with every task submitted through it recorded in a timeline and labelled
-    /// `KIND 1`, `KIND 2`... in the order submitted (the tasks are the student's closures: the
-    /// demo cannot see what each one holds).
-    #[derive(Debug)]
-    pub struct Labelled<E> {
-        inner: Recorded<E>,
-        kind: &'static str,
-        submitted: AtomicUsize,
-    }
-
-    impl<E> Labelled<E> {
-        pub fn new(timeline: &Timeline, kind: &'static str, inner: E) -> Self {
-            Labelled {
-                inner: timeline.record(inner),
-                kind,
-                submitted: AtomicUsize::new(0),
-            }
-        }
-    }
-
-    impl<E: Executor> Executor for Labelled<E> {
-        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            let number = self.submitted.fetch_add(1, Ordering::Relaxed) + 1;
-            self.inner
-                .submit_labeled(format!("{} {number}", self.kind), task)
-        }
-
-        fn max_workers(&self) -> usize {
-            self.inner.max_workers()
-        }
-
-        fn shutdown(&self, wait: bool, cancel_futures: bool) {
-            self.inner.shutdown(wait, cancel_futures);
-        }
-    }
-
-    /// Writes the chart (through a temporary file, renamed into place) and says where.
-    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
-        timeline
-            .write_svg(path)
-            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
-        let recorded = timeline.snapshot();
-        println!(
-            "Timeline of {} tasks on {} workers written to {}",
-            recorded.tasks.len(),
-            recorded.workers.len(),
-            path.display()
-        );
-        Ok(())
-    }
 }

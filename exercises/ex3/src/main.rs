@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use concurrent::{CpuPoolExecutor, Error};
 
 /// Trial division above this limit would take minutes: the demo skips it.
@@ -42,7 +42,7 @@ struct Args {
     max_memory_mib: Option<u64>,
     /// Draw the task timeline of `count_primes_parallel`'s first run on every worker into this
     /// SVG file (its folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -121,7 +121,7 @@ fn main() -> ExitCode {
         ex3::count_primes_parallel(pool, limit, chunks)
     });
     if let (Some(path), Some(timeline)) = (&args.timeline, &summary.timeline)
-        && let Err(error) = timeline_option::write(timeline, path)
+        && let Err(error) = cli::write_svg(timeline, path).map(|said| println!("{said}"))
     {
         eprintln!("error: {error}");
         return ExitCode::FAILURE;
@@ -131,7 +131,7 @@ fn main() -> ExitCode {
 }
 
 /// The pool the student's code gets: a progress bar over a recorded CPU pool.
-type Pool = progress::ProgressExecutor<timeline_option::Labelled<CpuPoolExecutor>>;
+type Pool = progress::ProgressExecutor<concurrent::timeline::Recorded<CpuPoolExecutor>>;
 
 /// Runs `work` on a fresh pool of `workers` threads, with a progress bar counting the chunks as
 /// they finish and its tasks recorded in `timeline`, and times it. The pool is built before the
@@ -144,7 +144,8 @@ fn measure<T>(
     timeline: &Timeline,
     work: impl FnOnce(&Pool) -> Result<T, Error>,
 ) -> Result<(T, Duration), String> {
-    let recorded = timeline_option::Labelled::new(timeline, "chunk", CpuPoolExecutor::new(workers));
+    let recorded = Timeline::record(timeline, CpuPoolExecutor::new(workers))
+        .labelled(move |n| format!("{} {}", "chunk", n + 1));
     let pool = progress::ProgressExecutor::new(recorded, label, chunks);
     student::attempt(move || {
         let start = Instant::now();
@@ -237,7 +238,7 @@ impl Summary {
                 }
                 let timeline = if record && plan.timeline && run == 0 && row == last {
                     // Created now: its clock starts with the run it records.
-                    let timeline = Timeline::new(timeline_option::CAP)
+                    let timeline = Timeline::new(cli::CAP)
                         .titled(format!("{label}, {} chunks", grouped(plan.chunks as u64)));
                     self.timeline = Some(timeline.clone());
                     timeline
@@ -609,91 +610,5 @@ mod memory {
         } else {
             format!("{value:.1} {}", UNITS[unit])
         }
-    }
-}
-
-/// `--timeline FILE.svg`: the path checked before any work, a pool that records its tasks, and
-/// the SVG written at the end.
-mod timeline_option {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use concurrent::timeline::{Recorded, Timeline};
-    use concurrent::{Error, Executor, Future};
-
-    /// The most tasks recorded; the chart counts the others as dropped.
-    pub const CAP: usize = 100_000;
-
-    /// `--timeline`'s value: refused before any work if its folder does not exist.
-    pub fn path(text: &str) -> Result<PathBuf, String> {
-        let path = PathBuf::from(text);
-        let folder = match path.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        if path.is_dir() {
-            Err(format!(
-                "{text} is a folder: name the SVG file to write in it"
-            ))
-        } else if !folder.is_dir() {
-            Err(format!("the folder {} does not exist", folder.display()))
-        } else {
-            Ok(path)
-        }
-    }
-
-    /// `inner`, with every task submitted through it recorded in a timeline and labelled
-    /// `KIND 1`, `KIND 2`... in the order submitted (the tasks are the student's closures: the
-    /// demo cannot see what each one holds).
-    #[derive(Debug)]
-    pub struct Labelled<E> {
-        inner: Recorded<E>,
-        kind: &'static str,
-        submitted: AtomicUsize,
-    }
-
-    impl<E> Labelled<E> {
-        pub fn new(timeline: &Timeline, kind: &'static str, inner: E) -> Self {
-            Labelled {
-                inner: timeline.record(inner),
-                kind,
-                submitted: AtomicUsize::new(0),
-            }
-        }
-    }
-
-    impl<E: Executor> Executor for Labelled<E> {
-        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            let number = self.submitted.fetch_add(1, Ordering::Relaxed) + 1;
-            self.inner
-                .submit_labeled(format!("{} {number}", self.kind), task)
-        }
-
-        fn max_workers(&self) -> usize {
-            self.inner.max_workers()
-        }
-
-        fn shutdown(&self, wait: bool, cancel_futures: bool) {
-            self.inner.shutdown(wait, cancel_futures);
-        }
-    }
-
-    /// Writes the chart (through a temporary file, renamed into place) and says where.
-    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
-        timeline
-            .write_svg(path)
-            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
-        let recorded = timeline.snapshot();
-        println!(
-            "Timeline of {} tasks on {} workers written to {}",
-            recorded.tasks.len(),
-            recorded.workers.len(),
-            path.display()
-        );
-        Ok(())
     }
 }

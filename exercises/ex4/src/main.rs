@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use ex4::{Config, Metric, Reading, Report, Session, Source, SourceError, Sources};
 
 /// A live system monitor: CPU, memory and disks, sampled in parallel, reported periodically.
@@ -40,7 +40,7 @@ struct Args {
     plot: Option<PathBuf>,
     /// Draw every sample as a bar on the row of the pool worker whose monitor took it, into this
     /// SVG file at exit (its folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -205,7 +205,7 @@ fn run(args: &Args) -> Result<()> {
     }));
     let sources = logged(ex4::sysinfo_sources(), &log);
     // Created now, so that its clock starts with the session.
-    let timeline = Timeline::new(timeline_option::CAP).titled(format!(
+    let timeline = Timeline::new(cli::CAP).titled(format!(
         "Samples of the three monitors, one every {:?}",
         config.sample_every
     ));
@@ -275,7 +275,9 @@ fn run(args: &Args) -> Result<()> {
         println!("plot: {}", path.display());
     }
     if let Some(path) = &args.timeline {
-        timeline_option::write(&timeline, path).map_err(anyhow::Error::msg)?;
+        cli::write_svg(&timeline, path)
+            .map(|said| println!("{said}"))
+            .map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }
@@ -348,36 +350,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--timeline FILE.svg`: the path checked before any work, sources that record their reads, and
-/// the SVG written at the end.
+/// `--timeline FILE.svg`: sources that record their reads (the path check and the write are
+/// `concurrent::timeline::cli`'s).
 mod timeline_option {
-    use std::path::{Path, PathBuf};
     use std::sync::Arc;
 
     use concurrent::timeline::{Recorded, Timeline};
     use concurrent::{Error, Executor, Future, Promise};
     use ex4::{Metric, Reading, Source, SourceError, Sources};
-
-    /// The most tasks recorded; the chart counts the others as dropped.
-    pub const CAP: usize = 100_000;
-
-    /// `--timeline`'s value: refused before any work if its folder does not exist.
-    pub fn path(text: &str) -> Result<PathBuf, String> {
-        let path = PathBuf::from(text);
-        let folder = match path.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        if path.is_dir() {
-            Err(format!(
-                "{text} is a folder: name the SVG file to write in it"
-            ))
-        } else if !folder.is_dir() {
-            Err(format!("the folder {} does not exist", folder.display()))
-        } else {
-            Ok(path)
-        }
-    }
 
     /// The sources, each read recorded as a task run at once on the thread that reads it: the
     /// session builds its own pool (the student's API takes no executor), so the demo records
@@ -449,20 +429,5 @@ mod timeline_option {
         }
 
         fn shutdown(&self, _wait: bool, _cancel_futures: bool) {}
-    }
-
-    /// Writes the chart (through a temporary file, renamed into place) and says where.
-    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
-        timeline
-            .write_svg(path)
-            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
-        let recorded = timeline.snapshot();
-        println!(
-            "Timeline of {} tasks on {} workers written to {}",
-            recorded.tasks.len(),
-            recorded.workers.len(),
-            path.display()
-        );
-        Ok(())
     }
 }

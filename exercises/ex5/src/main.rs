@@ -15,6 +15,7 @@
 // come through `DownloaderConfig::progress`, which the board implements.
 // (Plain comments, not `//!`: the solution package includes this very file.)
 
+use concurrent::timeline::cli;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -53,7 +54,7 @@ struct Args {
     log: Option<PathBuf>,
     /// Draw each download on the worker that ran it, as a timeline, into this SVG file (its
     /// folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -567,37 +568,16 @@ fn print_table(rows: &[Row], out: &Path) {
     }
 }
 
-/// `--timeline`: the path check, one bar per download recorded by hand (the `Downloader` owns
+/// `--timeline`: one bar per download recorded by hand (the `Downloader` owns
 /// its pool, so the demo cannot wrap the executor: it follows each download's `download` span and
 /// future instead), and the write.
 mod timeline_option {
     use std::collections::{HashMap, VecDeque};
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::sync::{Arc, Mutex};
 
     use concurrent::timeline::{Outcome, Queued, Running, Timeline};
     use tracing::span::Id;
-
-    /// The most downloads recorded; the chart counts the others as dropped.
-    pub const CAP: usize = 100_000;
-
-    /// `--timeline`'s value: refused before any work if its folder does not exist.
-    pub fn path(text: &str) -> Result<PathBuf, String> {
-        let path = PathBuf::from(text);
-        let folder = match path.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        if path.is_dir() {
-            Err(format!(
-                "{text} is a folder: name the SVG file to write in it"
-            ))
-        } else if !folder.is_dir() {
-            Err(format!("the folder {} does not exist", folder.display()))
-        } else {
-            Ok(path)
-        }
-    }
 
     /// The bar's label: the URL's path (`/docs/guide.pdf`), or the whole URL if it has none.
     pub fn label(url: &str) -> String {
@@ -643,7 +623,7 @@ mod timeline_option {
     impl Downloads {
         pub fn new(title: String) -> Self {
             Downloads {
-                timeline: Timeline::new(CAP).titled(title),
+                timeline: Timeline::new(concurrent::timeline::cli::CAP).titled(title),
                 live: Arc::default(),
             }
         }

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use concurrent::process::{self, ProcessPoolExecutor, tasks};
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use concurrent::{CpuPoolExecutor, Error, Executor, Future};
 use ex6::{
     Counts, Options, Report, Split, generate_corpus, map_split, reduce_bucket, split_ranges, top_k,
@@ -74,7 +74,7 @@ struct Args {
     processes: bool,
     /// Draw the task timeline of the run on every worker (threads) into this SVG file (its
     /// folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -215,7 +215,9 @@ fn run(args: &Args) -> Result<()> {
         println!("wrote {}", path.display());
     }
     if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
-        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+        cli::write_svg(timeline, path)
+            .map(|said| println!("{said}"))
+            .map_err(anyhow::Error::msg)?;
     }
     drop(generated);
     Ok(())
@@ -261,11 +263,12 @@ fn timed(
         return Ok((report, elapsed, None));
     }
     // Created now, so that its clock starts with the run.
-    let timeline = Timeline::new(timeline_option::CAP).titled(format!(
+    let timeline = Timeline::new(cli::CAP).titled(format!(
         "word_count: {maps} map and {} reduce tasks on {workers} workers",
         options.buckets
     ));
-    let recorded = timeline_option::Labelled::new(&timeline, maps, cpu);
+    let recorded =
+        Timeline::record(&timeline, cpu).labelled(move |n| format!("{} {}", maps, n + 1));
     let pool = Progress::new(recorded, maps, options.buckets, workers);
     let (report, elapsed) = count_words(&pool, files, options)?;
     Ok((report, elapsed, Some(timeline)))
@@ -511,94 +514,4 @@ fn plot(path: &Path, top: &[(String, u64)]) -> Result<()> {
     }))?;
     root.present()?;
     Ok(())
-}
-
-/// `--timeline FILE.svg`: the path checked before any work, a pool that records its tasks, and
-/// the SVG written at the end.
-mod timeline_option {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    use concurrent::timeline::{Recorded, Timeline};
-    use concurrent::{Error, Executor, Future};
-
-    /// The most tasks recorded; the chart counts the others as dropped.
-    pub const CAP: usize = 100_000;
-
-    /// `--timeline`'s value: refused before any work if its folder does not exist.
-    pub fn path(text: &str) -> Result<PathBuf, String> {
-        let path = PathBuf::from(text);
-        let folder = match path.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        if path.is_dir() {
-            Err(format!(
-                "{text} is a folder: name the SVG file to write in it"
-            ))
-        } else if !folder.is_dir() {
-            Err(format!("the folder {} does not exist", folder.display()))
-        } else {
-            Ok(path)
-        }
-    }
-
-    /// `inner`, with every task submitted through it recorded in a timeline and labelled in
-    /// the order submitted: `map 1`... for the first `maps` tasks (the map phase ends before
-    /// the reduce phase starts), then `reduce 1`... (the tasks are the student's closures: the
-    /// demo cannot see which split or bucket each one holds).
-    #[derive(Debug)]
-    pub struct Labelled<E> {
-        inner: Recorded<E>,
-        maps: usize,
-        submitted: AtomicUsize,
-    }
-
-    impl<E> Labelled<E> {
-        pub fn new(timeline: &Timeline, maps: usize, inner: E) -> Self {
-            Labelled {
-                inner: timeline.record(inner),
-                maps,
-                submitted: AtomicUsize::new(0),
-            }
-        }
-    }
-
-    impl<E: Executor> Executor for Labelled<E> {
-        fn submit<T, F>(&self, task: F) -> Result<Future<T>, Error>
-        where
-            F: FnOnce() -> T + Send + 'static,
-            T: Send + 'static,
-        {
-            let number = self.submitted.fetch_add(1, Ordering::Relaxed) + 1;
-            let label = match number.checked_sub(self.maps) {
-                None | Some(0) => format!("map {number}"),
-                Some(reduce) => format!("reduce {reduce}"),
-            };
-            self.inner.submit_labeled(label, task)
-        }
-
-        fn max_workers(&self) -> usize {
-            self.inner.max_workers()
-        }
-
-        fn shutdown(&self, wait: bool, cancel_futures: bool) {
-            self.inner.shutdown(wait, cancel_futures);
-        }
-    }
-
-    /// Writes the chart (through a temporary file, renamed into place) and says where.
-    pub fn write(timeline: &Timeline, path: &Path) -> Result<(), String> {
-        timeline
-            .write_svg(path)
-            .map_err(|e| format!("cannot write the timeline {}: {e}", path.display()))?;
-        let recorded = timeline.snapshot();
-        println!(
-            "Timeline of {} tasks on {} workers written to {}",
-            recorded.tasks.len(),
-            recorded.workers.len(),
-            path.display()
-        );
-        Ok(())
-    }
 }

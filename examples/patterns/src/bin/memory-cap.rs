@@ -17,11 +17,10 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use concurrent::ThreadPoolExecutor;
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use course_testing::child;
 use course_testing::memory::{self, MIB};
 use example_patterns::memory_cap::{Cap, Live, process};
-use example_patterns::timeline_option::{self, Named};
 
 /// Process big chunks on a pool, with and without a cap on the chunks in memory.
 #[derive(Debug, Parser)]
@@ -43,7 +42,7 @@ struct Args {
     one: Option<Way>,
     /// Draw the run's task timeline into this SVG file (its folder must exist); comparing all
     /// three ways, one file each: FILE-none.svg, FILE-semaphore.svg, FILE-map.svg.
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -74,7 +73,7 @@ fn run_one(args: &Args, way: Way) -> Result<()> {
     let size = args.chunk_mib * MIB as usize;
     // Created now, so that its clock starts with the run.
     let timeline = args.timeline.as_ref().map(|_| {
-        Timeline::new(timeline_option::CAP).titled(format!(
+        Timeline::new(cli::CAP).titled(format!(
             "{} chunks of {} MiB on {} workers, {cap:?}",
             args.chunks, args.chunk_mib, args.workers
         ))
@@ -83,8 +82,11 @@ fn run_one(args: &Args, way: Way) -> Result<()> {
     let sums = match &timeline {
         // Every way submits one task per chunk, in order: the n-th task is chunk n.
         Some(timeline) => {
-            let names = (0..args.chunks).map(|n| format!("chunk {n}")).collect();
-            let pool = Named::new(timeline, names, &pool);
+            let names = (0..args.chunks)
+                .map(|n| format!("chunk {n}"))
+                .collect::<Vec<_>>();
+            let pool = Timeline::record(timeline, &pool)
+                .labelled(move |n| names.get(n).cloned().unwrap_or_else(|| format!("#{n}")));
             process(&pool, args.chunks, size, cap, &live)?
         }
         None => process(&pool, args.chunks, size, cap, &live)?,
@@ -100,7 +102,9 @@ fn run_one(args: &Args, way: Way) -> Result<()> {
     );
     if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
         drop(pool); // joined: every task's end is recorded
-        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+        cli::write_svg(timeline, path)
+            .map(|said| println!("{said}"))
+            .map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }

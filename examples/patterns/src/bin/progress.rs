@@ -14,9 +14,8 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Parser;
 use concurrent::ThreadPoolExecutor;
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use example_patterns::progress::{Task, run_with_bars};
-use example_patterns::timeline_option::{self, Named};
 use indicatif::MultiProgress;
 
 /// Three kinds of tasks, each with its own progress bar.
@@ -26,7 +25,7 @@ struct Args {
     #[arg(long, default_value_t = 40)]
     scale: u64,
     /// Draw the run's task timeline into this SVG file (its folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -74,12 +73,19 @@ fn main() -> Result<()> {
             *count += 1;
             format!("{kind} {count}")
         })
-        .collect();
-    let timeline = Timeline::new(timeline_option::CAP)
+        .collect::<Vec<_>>();
+    let timeline = Timeline::new(cli::CAP)
         .titled(format!("{} tasks of three kinds on 8 threads", tasks.len()));
-    let (results, _bars) = run_with_bars(&Named::new(&timeline, names, &pool), tasks, &multi)?;
+    let (results, _bars) = run_with_bars(
+        &Timeline::record(&timeline, &pool)
+            .labelled(move |n| names.get(n).cloned().unwrap_or_else(|| format!("#{n}"))),
+        tasks,
+        &multi,
+    )?;
     for (kind, values) in &results {
         println!("{kind}: {} done", values.len());
     }
-    timeline_option::write(&timeline, path).map_err(anyhow::Error::msg)
+    cli::write_svg(&timeline, path)
+        .map(|said| println!("{said}"))
+        .map_err(anyhow::Error::msg)
 }

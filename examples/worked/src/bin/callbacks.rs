@@ -12,9 +12,8 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Parser;
 use concurrent::ThreadPoolExecutor;
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use example_worked::callbacks::{self, Event};
-use example_worked::timeline_option::{self, Named};
 use example_worked::timing::{speedup_line, timed};
 use indicatif::ProgressBar;
 
@@ -34,7 +33,7 @@ struct Args {
     #[arg(long, default_value_t = 3)]
     buggy: usize,
     /// Draw the parallel run's task timeline into this SVG file (its folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -77,7 +76,7 @@ fn main() -> Result<()> {
     };
     // Created now, so that its clock starts with the parallel run.
     let timeline = args.timeline.as_ref().map(|_| {
-        Timeline::new(timeline_option::CAP).titled(format!(
+        Timeline::new(cli::CAP).titled(format!(
             "{} blocks of {} numbers on {workers} workers",
             blocks.len(),
             args.block
@@ -90,8 +89,9 @@ fn main() -> Result<()> {
                 .iter()
                 .enumerate()
                 .map(|(n, range)| format!("block {n}: {}..{}", range.start, range.end))
-                .collect();
-            let pool = Named::new(timeline, names, &pool);
+                .collect::<Vec<_>>();
+            let pool = Timeline::record(timeline, &pool)
+                .labelled(move |n| names.get(n).cloned().unwrap_or_else(|| format!("#{n}")));
             callbacks::run_with_callbacks(&pool, &blocks, Some(args.buggy), on_event)
         }
         None => callbacks::run_with_callbacks(&pool, &blocks, Some(args.buggy), on_event),
@@ -121,7 +121,9 @@ fn main() -> Result<()> {
     println!("same summary as the sequential run");
     println!("{}", speedup_line(sequential_took, parallel_took, workers));
     if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
-        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+        cli::write_svg(timeline, path)
+            .map(|said| println!("{said}"))
+            .map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }

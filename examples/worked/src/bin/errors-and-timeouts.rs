@@ -15,9 +15,8 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Parser;
 use concurrent::ThreadPoolExecutor;
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use example_worked::outcomes::{self, Job, Limits, Outcome};
-use example_worked::timeline_option::{self, Named};
 use example_worked::timing::timed;
 use indicatif::ProgressBar;
 
@@ -32,7 +31,7 @@ struct Args {
     #[arg(long, default_value_t = 100)]
     scale_ms: u64,
     /// Draw the run on `--workers` as a task timeline into this SVG file (its folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -66,7 +65,7 @@ fn main() -> Result<()> {
         let on_outcome = |_: usize, _: &Outcome| bar.inc(1);
         // The second run is drawn; its clock starts now.
         let timeline = (run == 1 && args.timeline.is_some()).then(|| {
-            Timeline::new(timeline_option::CAP).titled(format!(
+            Timeline::new(cli::CAP).titled(format!(
                 "{} tasks on {workers} workers, a timeout of {} ms each, a deadline of {} ms",
                 jobs.len(),
                 limits.per_task.as_millis(),
@@ -80,8 +79,9 @@ fn main() -> Result<()> {
                     .iter()
                     .enumerate()
                     .map(|(n, job)| format!("task {n} {job:?}"))
-                    .collect();
-                let pool = Named::new(timeline, names, &pool);
+                    .collect::<Vec<_>>();
+                let pool = Timeline::record(timeline, &pool)
+                    .labelled(move |n| names.get(n).cloned().unwrap_or_else(|| format!("#{n}")));
                 outcomes::run_batch(&pool, &jobs, limits, on_outcome)
             }
             None => outcomes::run_batch(&pool, &jobs, limits, on_outcome),
@@ -105,7 +105,9 @@ fn main() -> Result<()> {
         println!("  {done} done, {cancelled} cancelled");
     }
     if let (Some(path), Some(timeline)) = (&args.timeline, &recorded) {
-        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+        cli::write_svg(timeline, path)
+            .map(|said| println!("{said}"))
+            .map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }

@@ -14,10 +14,9 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Parser;
 use concurrent::ThreadPoolExecutor;
-use concurrent::timeline::Timeline;
+use concurrent::timeline::{Timeline, cli};
 use example_worked::scraper::{self, Page, Summary};
 use example_worked::site;
-use example_worked::timeline_option::{self, Named};
 use example_worked::timing::{speedup_line, timed};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -44,7 +43,7 @@ struct Args {
     #[arg(long)]
     parallel_only: bool,
     /// Draw the parallel run's task timeline into this SVG file (its folder must exist).
-    #[arg(long, value_name = "FILE.svg", value_parser = timeline_option::path)]
+    #[arg(long, value_name = "FILE.svg", value_parser = cli::svg_path)]
     timeline: Option<PathBuf>,
 }
 
@@ -89,13 +88,14 @@ fn main() -> Result<()> {
     };
     // Created now, so that its clock starts with the parallel run.
     let timeline = args.timeline.as_ref().map(|_| {
-        Timeline::new(timeline_option::CAP)
-            .titled(format!("{} URLs on {workers} threads", urls.len()))
+        Timeline::new(cli::CAP).titled(format!("{} URLs on {workers} threads", urls.len()))
     });
     let (pages, took) = timed(|| match &timeline {
         // `scrape` submits one task per URL, in order: the n-th task fetches the n-th URL.
         Some(timeline) => {
-            let pool = Named::new(timeline, urls.clone(), &pool);
+            let names = urls.clone();
+            let pool = Timeline::record(timeline, &pool)
+                .labelled(move |n| names.get(n).cloned().unwrap_or_else(|| format!("#{n}")));
             scraper::scrape(&pool, &agent, &urls, on_page)
         }
         None => scraper::scrape(&pool, &agent, &urls, on_page),
@@ -124,7 +124,9 @@ fn main() -> Result<()> {
         println!("{}", speedup_line(sequential, took, workers));
     }
     if let (Some(path), Some(timeline)) = (&args.timeline, &timeline) {
-        timeline_option::write(timeline, path).map_err(anyhow::Error::msg)?;
+        cli::write_svg(timeline, path)
+            .map(|said| println!("{said}"))
+            .map_err(anyhow::Error::msg)?;
     }
     Ok(())
 }
