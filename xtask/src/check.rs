@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
@@ -29,16 +29,21 @@ const EXAMPLE_LIMIT: Duration = Duration::from_secs(120);
 
 struct Report {
     failures: usize,
+    /// When the previous check was recorded: the checks run one after the other, each just
+    /// before its `record`, so the time since then is this check's (CI's budget is watched by it).
+    since: Instant,
 }
 
 impl Report {
     fn record(&mut self, name: &str, outcome: Result<String>) {
+        let took = format!("[{:.0} s]", self.since.elapsed().as_secs_f64());
+        self.since = Instant::now();
         match outcome {
-            Ok(detail) if detail.is_empty() => println!("ok    {name}"),
-            Ok(detail) => println!("ok    {name}: {detail}"),
+            Ok(detail) if detail.is_empty() => println!("ok    {name} {took}"),
+            Ok(detail) => println!("ok    {name}: {detail} {took}"),
             Err(error) => {
                 self.failures += 1;
-                println!("FAIL  {name}");
+                println!("FAIL  {name} {took}");
                 for line in format!("{error:#}").lines() {
                     println!("      {line}");
                 }
@@ -48,7 +53,10 @@ impl Report {
 }
 
 pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
-    let mut report = Report { failures: 0 };
+    let mut report = Report {
+        failures: 0,
+        since: Instant::now(),
+    };
     let names = match only {
         Some(name) => {
             workspace::require_exercise(root, name)?;
@@ -439,6 +447,12 @@ fn check_book_code(root: &Path) -> Result<String> {
                 continue;
             }
             match include_target(trimmed) {
+                // mdbook pastes the included lines as they are: only the first keeps the indent,
+                // the rest end the list item and the fence, and the chapter's markdown breaks.
+                Some((file, _)) if line.starts_with(char::is_whitespace) => problems.push(format!(
+                    "{relative}:{}: includes {file} indented (inside a list?); only its first line would keep the indent, so put the block at the left margin",
+                    number + 1
+                )),
                 Some((file, anchor)) => {
                     let path = chapter.parent().unwrap_or(&src).join(file);
                     match std::fs::read_to_string(&path) {
@@ -818,6 +832,16 @@ mod tests {
         .unwrap();
         let error = check_book_code(&root).unwrap_err().to_string();
         assert!(error.contains("no `ANCHOR: missing`"), "{error}");
+        std::fs::write(
+            src.join("bad.md"),
+            "- a list item:\n\n  ```rust,ignore\n  {{#include ../real.rs:part}}\n  ```\n",
+        )
+        .unwrap();
+        let error = check_book_code(&root).unwrap_err().to_string();
+        assert!(
+            error.contains("bad.md:4: includes ../real.rs indented"),
+            "{error}"
+        );
         std::fs::remove_dir_all(&root).unwrap();
     }
 

@@ -44,6 +44,7 @@ pub fn run(root: &Path, exercise: Option<String>) -> Result<()> {
     let (events, received) = mpsc::channel();
     listen_for_quit(&events)?;
     let folder = root.join("exercises").join(&name);
+    let watched = folder.clone();
     let saved = events.clone();
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         // Only writes: the builds and test runs open and read these files all the time.
@@ -58,7 +59,7 @@ pub fn run(root: &Path, exercise: Option<String>) -> Result<()> {
         let paths: Vec<PathBuf> = event
             .paths
             .into_iter()
-            .filter(|path| is_source(path))
+            .filter(|path| is_source(&watched, path))
             .collect();
         if writes && !paths.is_empty() {
             let _ = saved.send(Event::Saved(paths));
@@ -118,10 +119,12 @@ pub fn run(root: &Path, exercise: Option<String>) -> Result<()> {
     Ok(())
 }
 
-/// True for the files whose change is worth a run: sources and manifests, not editors' swap
-/// files, the build output or the hints' memory.
-fn is_source(path: &Path) -> bool {
-    let in_target = path.components().any(|part| part.as_os_str() == "target");
+/// True for the files of `folder` whose change is worth a run: sources and manifests, not editors'
+/// swap files, the build output or the hints' memory. Only the part below `folder` is looked at:
+/// the course itself may live under a folder named `target` (the tests' copies do).
+fn is_source(folder: &Path, path: &Path) -> bool {
+    let below = path.strip_prefix(folder).unwrap_or(path);
+    let in_target = below.components().any(|part| part.as_os_str() == "target");
     let extension = path.extension().and_then(|ext| ext.to_str());
     !in_target
         && matches!(extension, Some("rs" | "toml"))
@@ -339,11 +342,21 @@ mod tests {
 
     #[test]
     fn only_sources_and_manifests_are_worth_a_run() {
-        assert!(is_source(Path::new("/c/exercises/ex3/src/lib.rs")));
-        assert!(is_source(Path::new("/c/exercises/ex3/Cargo.toml")));
-        assert!(!is_source(Path::new("/c/exercises/ex3/src/.lib.rs.swp")));
-        assert!(!is_source(Path::new("/c/exercises/ex3/src/lib.rs~")));
-        assert!(!is_source(Path::new("/c/exercises/ex3/target/debug/x.rs")));
-        assert!(!is_source(Path::new("/c/exercises/ex3/.hints-shown.toml")));
+        let folder = Path::new("/c/exercises/ex3");
+        let source = |path: &str| is_source(folder, Path::new(path));
+        assert!(source("/c/exercises/ex3/src/lib.rs"));
+        assert!(source("/c/exercises/ex3/Cargo.toml"));
+        assert!(!source("/c/exercises/ex3/src/.lib.rs.swp"));
+        assert!(!source("/c/exercises/ex3/src/lib.rs~"));
+        assert!(!source("/c/exercises/ex3/target/debug/x.rs"));
+        assert!(!source("/c/exercises/ex3/.hints-shown.toml"));
+    }
+
+    /// A course kept under a folder named `target` (as the tests' copies are) is still watched.
+    #[test]
+    fn a_course_inside_a_folder_named_target_is_watched() {
+        let folder = Path::new("/home/me/target/tmp/course/exercises/ex3");
+        assert!(is_source(folder, &folder.join("src/lib.rs")));
+        assert!(!is_source(folder, &folder.join("target/debug/x.rs")));
     }
 }

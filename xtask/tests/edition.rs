@@ -683,7 +683,6 @@ impl Drop for Watching {
 /// a bare grade and hint all point at step 3. One copy of the edition, so ex3 is built twice
 /// (the starter, then the student's steps), not once per command.
 #[test]
-#[ignore = "on main after the merges, watch never reran after the save within 600 s (CI and alone); passes on its branch: to be diagnosed (issue 18 stays open)"]
 fn watch_list_and_hint_follow_the_student_to_step_3() {
     let dir = student_copy("loop");
     let _ex3 = building_ex3(&dir);
