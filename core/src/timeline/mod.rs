@@ -66,7 +66,8 @@ pub enum Outcome {
     /// It panicked ([`Error::Panicked`]).
     Panicked,
     /// It was cancelled before it started ([`Error::Cancelled`]), e.g. by
-    /// `shutdown(cancel_futures = true)`.
+    /// `shutdown(cancel_futures = true)`; or, for work recorded by hand, given up on without being
+    /// told how it ended (a [`Running`] dropped unfinished on a thread that is not panicking).
     Cancelled,
     /// It ran past its time limit and its worker process was killed ([`Error::TimedOut`]).
     TimedOut,

@@ -18,6 +18,8 @@
 //!   real DNS server inside the test process, with failure modes, a concurrency gate and counters;
 //!   with the feature `http`, the module `http` an HTTP server with routes, faults (slow, flaky,
 //!   dropped connections), `Range` support, a gate and a request log.
+//! - **A demo's `--timeline` is read back**: with the feature `timeline`, [`timeline::bars`]
+//!   counts the task bars of the SVG it wrote (which must be well-formed XML).
 //! - **A program run as a child process has a deadline too**: [`child::run`] and [`child::spawn`]
 //!   drain its pipes on threads, kill it at its limit and fail with what probably hung.
 //!
@@ -48,6 +50,8 @@ mod lesson;
 pub mod memory;
 mod own_process;
 mod runner;
+#[cfg(feature = "timeline")]
+pub mod timeline;
 
 pub use course_testing_macros::test;
 pub use lesson::{expect_err, expect_no_panic};

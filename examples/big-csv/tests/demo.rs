@@ -2,7 +2,6 @@
 //! with itself three ways and with the reference, draw its parallel run with `--timeline`, and
 //! refuse a bad file with its line number.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -20,25 +19,6 @@ fn demo(args: &[&std::ffi::OsStr]) -> child::Run {
         LIMIT,
         "a range whose task never returns?",
     )
-}
-
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
 }
 
 #[course_testing::test]
@@ -65,7 +45,7 @@ fn the_demo_summarises_a_generated_file_three_ways_that_agree() {
         svg.as_os_str(),
     ]);
     run.assert_succeeded();
-    let bars = timeline_bars(&svg);
+    let bars = course_testing::timeline::bars(&svg);
     assert!(
         bars >= 7,
         "expected the timeline to draw a bar for each of the 7 byte ranges, found {bars}"

@@ -1,7 +1,6 @@
 //! The demo binary on a folder of tiny pictures: it blurs every one, sequentially and in
 //! parallel, draws the parallel run with `--timeline`, and reports a folder it cannot use.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -20,25 +19,6 @@ fn demo(args: &[&std::ffi::OsStr]) -> child::Run {
         LIMIT,
         "an image whose task never returns?",
     )
-}
-
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
 }
 
 #[course_testing::test]
@@ -60,7 +40,7 @@ fn the_demo_blurs_a_folder_one_by_one_and_in_parallel() {
         svg.as_os_str(),
     ]);
     run.assert_succeeded();
-    let bars = timeline_bars(&svg);
+    let bars = course_testing::timeline::bars(&svg);
     assert!(
         bars >= 3,
         "expected the timeline to draw a bar for each of the 3 images, found {bars}"

@@ -2,7 +2,6 @@
 //! `--quick` or small arguments): each finishes and prints what its chapter shows, and those
 //! given `--timeline` draw their runs.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -21,25 +20,6 @@ fn demo(name: &str, program: &str, args: &[&str]) -> Run {
     );
     run.assert_succeeded();
     run
-}
-
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
 }
 
 #[course_testing::test(deadline_secs = 60)]
@@ -78,7 +58,7 @@ fn the_memory_cap_demo_measures_each_way_in_a_child() {
         ],
     );
     for way in ["none", "semaphore", "map"] {
-        let bars = timeline_bars(&dir.path().join(format!("cap-{way}.svg")));
+        let bars = course_testing::timeline::bars(&dir.path().join(format!("cap-{way}.svg")));
         assert!(
             bars >= 8,
             "expected the {way} run's timeline to draw a bar per chunk (8), found {bars}"
@@ -116,7 +96,7 @@ fn the_progress_demo_finishes_every_kind() {
             svg.to_str().expect("a UTF-8 path"),
         ],
     );
-    let bars = timeline_bars(&svg);
+    let bars = course_testing::timeline::bars(&svg);
     assert!(
         bars >= 110,
         "expected the timeline to draw a bar per task (60 + 30 + 20), found {bars}"

@@ -1,32 +1,12 @@
 //! The errors-and-timeouts and callbacks demos, run as child processes on small input: they
 //! finish, print the outcomes they promise, and draw their parallel runs with `--timeline`.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use course_testing::child;
 
 const LIMIT: Duration = Duration::from_secs(25);
-
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
-}
 
 #[course_testing::test(deadline_secs = 30)]
 fn the_errors_demo_reports_every_kind_of_outcome() {
@@ -51,7 +31,7 @@ fn the_errors_demo_reports_every_kind_of_outcome() {
             run.stdout
         );
     }
-    let bars = timeline_bars(&svg);
+    let bars = course_testing::timeline::bars(&svg);
     assert!(
         bars >= 12,
         "expected the timeline to draw a bar per task of the batch (12), found {bars}"
@@ -83,7 +63,7 @@ fn the_callbacks_demo_logs_the_panic_and_agrees_with_the_sequential_run() {
         "{}",
         run.stderr
     );
-    let bars = timeline_bars(&svg);
+    let bars = course_testing::timeline::bars(&svg);
     assert!(
         bars >= 20,
         "expected the timeline to draw a bar per block (20), found {bars}"

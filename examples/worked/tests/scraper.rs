@@ -3,7 +3,6 @@
 //! crash; the demo draws its parallel run with `--timeline`.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -90,25 +89,6 @@ fn a_url_without_a_server_is_a_failure_not_a_crash() {
     assert_eq!(summary.bytes, 4);
 }
 
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
-}
-
 #[course_testing::test(deadline_secs = 30)]
 fn the_demo_scrapes_the_loopback_site_and_prints_the_summary() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -129,7 +109,7 @@ fn the_demo_scrapes_the_loopback_site_and_prints_the_summary() {
         run.stdout
     );
     assert!(run.stdout.contains("with 5 workers"), "{}", run.stdout);
-    let bars = timeline_bars(&svg);
+    let bars = course_testing::timeline::bars(&svg);
     assert!(
         bars >= 10,
         "expected the timeline to draw a bar per URL (10), found {bars}"

@@ -2,7 +2,6 @@
 //! the reference solution as a child process: it compresses generated files sequentially and in
 //! parallel, and `--timeline` draws the parallel run as an SVG.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -10,25 +9,6 @@ use course_testing::child;
 
 /// A run on three small files takes well under a second; one still going after this is a hang.
 const LIMIT: Duration = Duration::from_secs(60);
-
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
-}
 
 #[course_testing::test(deadline_secs = 90)]
 fn compresses_in_parallel_and_draws_the_timeline() {
@@ -52,7 +32,7 @@ fn compresses_in_parallel_and_draws_the_timeline() {
         "expected the three files compressed, got:\n{}",
         run.stdout
     );
-    let bars = timeline_bars(&svg);
+    let bars = course_testing::timeline::bars(&svg);
     assert!(
         bars >= 3,
         "expected the timeline to draw a bar for each of the 3 files, found {bars}"

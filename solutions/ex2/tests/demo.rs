@@ -2,7 +2,6 @@
 //! the reference solution as a child process: offline, against its own loopback DNS server.
 //! `--timeline` draws the run on `--workers` as an SVG.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -23,25 +22,6 @@ fn demo(args: &[&str]) -> Run {
         LIMIT,
         "did a lookup hang past its timeout?",
     )
-}
-
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
 }
 
 #[course_testing::test(deadline_secs = 30)]
@@ -77,7 +57,7 @@ fn validates_the_sample_offline_and_writes_the_csv() {
         !dir.join("reports.csv.tmp").exists(),
         "the temporary file is renamed"
     );
-    let bars = timeline_bars(&svg);
+    let bars = course_testing::timeline::bars(&svg);
     assert!(
         bars >= 43,
         "expected the timeline to draw a bar per lookup task (43 distinct domains), found {bars}"

@@ -3,7 +3,6 @@
 //! on one worker and on all, refuse a limit whose tables cannot fit before allocating them, and
 //! draw one run with `--timeline`.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -30,25 +29,6 @@ fn row<'a>(run: &'a Run, label: &str) -> Option<&'a str> {
     run.stdout.lines().find(|line| line.starts_with(label))
 }
 
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
-}
-
 #[test]
 fn times_the_exercise_functions_on_one_worker_and_on_all() {
     let dir = std::env::temp_dir().join(format!("ex3-demo-{}", std::process::id()));
@@ -66,7 +46,7 @@ fn times_the_exercise_functions_on_one_worker_and_on_all() {
         svg_arg,
     ]);
     run.assert_succeeded();
-    let bars = timeline_bars(&svg);
+    let bars = course_testing::timeline::bars(&svg);
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         bars >= 100,

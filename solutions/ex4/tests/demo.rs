@@ -66,25 +66,6 @@ fn assert_complete_csv(path: &Path, rows: u64) {
     assert!(text.ends_with('\n'), "the last CSV row is complete");
 }
 
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
-}
-
 /// Starts the demo with tiny intervals, waits for its first report, sends `signal` (named
 /// `SIG{signal_name}`) with the `kill` system call and checks the clean ending.
 fn ends_cleanly_on(signal: Signal, signal_name: &str) {
@@ -164,7 +145,7 @@ fn duration_ends_it_by_itself_and_draws_the_plot() {
         plot.len()
     );
     let samples = number_before(&run, "session:", "samples");
-    let bars = timeline_bars(&timeline);
+    let bars = course_testing::timeline::bars(&timeline);
     assert!(
         samples > 0 && bars as u64 >= samples,
         "expected the timeline to draw a bar per sample ({samples}), found {bars}"

@@ -4,11 +4,11 @@
 //! `--timeline`); with a list file it reads `PRIORITY URL` lines, skipping blanks, comments and bad
 //! lines; a destination folder that does not exist is a clear error.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use course_testing::child::{self, Run};
+use course_testing::timeline::Chart;
 
 /// A demo run here takes a few seconds; a run still going after this is a hang.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -37,47 +37,6 @@ fn row<'a>(run: &'a Run, path: &str) -> &'a str {
         })
 }
 
-/// What a `--timeline` chart shows, read back from its SVG (which must be well-formed XML).
-#[derive(Debug, Default)]
-struct Chart {
-    /// Each bar's outcome class and tooltip (`/data/flaky.csv: ok, queued 3 ms, ran 0.7 s`).
-    bars: Vec<(String, String)>,
-    /// The name of each worker row.
-    rows: Vec<String>,
-}
-
-fn read_chart(path: &Path) -> Chart {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    let mut chart = Chart::default();
-    for node in svg.descendants() {
-        let classes: Vec<&str> = node.attribute("class").unwrap_or("").split(' ').collect();
-        let text = |node: roxmltree::Node| node.text().unwrap_or("").to_owned();
-        match classes[..] {
-            ["bar", outcome] => chart.bars.push((
-                outcome.to_owned(),
-                node.children()
-                    .find(|child| child.has_tag_name("title"))
-                    .map(text)
-                    .unwrap_or_default(),
-            )),
-            ["row"] => chart.rows.extend(
-                node.children()
-                    .find(|child| child.has_tag_name("text"))
-                    .map(text),
-            ),
-            _ => {}
-        }
-    }
-    chart
-}
-
 #[test]
 fn downloads_the_offline_sample_and_prints_the_table() {
     let out = tempfile::tempdir().unwrap_or_else(|e| panic!("test setup: {e}"));
@@ -87,7 +46,7 @@ fn downloads_the_offline_sample_and_prints_the_table() {
     let svg_arg = svg.to_string_lossy().into_owned();
     let run = demo(&["--out", &out_arg, "--workers", "3", "--timeline", &svg_arg]);
     run.assert_succeeded();
-    let chart = read_chart(&svg);
+    let chart = Chart::read(&svg);
     assert_eq!(
         chart.bars.len(),
         10,
@@ -104,13 +63,13 @@ fn downloads_the_offline_sample_and_prints_the_table() {
             chart
                 .bars
                 .iter()
-                .any(|(class, tip)| class == outcome && tip.starts_with(&format!("{label}: "))),
+                .any(|bar| bar.outcome == outcome && bar.title.starts_with(&format!("{label}: "))),
             "expected a bar labelled {label}, {outcome}; the bars: {:#?}",
             chart.bars
         );
     }
     assert_eq!(
-        chart.bars.iter().filter(|(class, _)| class == "ok").count(),
+        chart.bars.iter().filter(|bar| bar.outcome == "ok").count(),
         8,
         "8 downloads succeed: {:#?}",
         chart.bars

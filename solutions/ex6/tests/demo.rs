@@ -35,25 +35,6 @@ fn words(run: &Run) -> u64 {
         .unwrap_or_else(|| panic!("no totals line `..: N words, M distinct`:\n{}", run.stdout))
 }
 
-/// The task bars of the timeline SVG at `path`, which must exist and be well-formed XML.
-fn timeline_bars(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("expected --timeline to write {}: {e}", path.display()));
-    let svg = roxmltree::Document::parse(&text).unwrap_or_else(|e| {
-        panic!(
-            "the timeline {} is not well-formed XML: {e}",
-            path.display()
-        )
-    });
-    svg.descendants()
-        .filter(|node| node.tag_name().name() == "rect")
-        .filter(|rect| {
-            rect.attribute("class")
-                .is_some_and(|class| class.split(' ').any(|word| word == "bar"))
-        })
-        .count()
-}
-
 #[test]
 fn counts_a_generated_corpus_and_writes_the_csv_and_the_chart() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -116,7 +97,7 @@ fn counts_a_generated_corpus_and_writes_the_csv_and_the_chart() {
         chart.contains("<svg") && chart.contains("the"),
         "the chart is an SVG naming the top word"
     );
-    let bars = timeline_bars(&timeline);
+    let bars = course_testing::timeline::bars(&timeline);
     assert!(
         bars >= 3 + 4,
         "expected the timeline to draw a bar per task (3 maps, one per 1 MB file, and 4 \
