@@ -534,6 +534,14 @@ fn student_copy(name: &str) -> PathBuf {
         .status()
         .unwrap();
     assert!(status.success(), "cp -a of the edition");
+    // A copy starts as a new student's work: without the hints another test running at the same
+    // time may have had shown in the shared edition (`two_checkouts_...` does).
+    for exercise in std::fs::read_dir(copy.join("exercises")).unwrap() {
+        let memory = exercise.unwrap().path().join(".hints-shown.toml");
+        if memory.exists() {
+            std::fs::remove_file(&memory).unwrap();
+        }
+    }
     copy
 }
 
