@@ -20,6 +20,10 @@ use anyhow::{Context, Result, bail};
 use crate::exercise::Exercise;
 use crate::{book, i18n, process, workspace};
 
+mod artifacts;
+
+use artifacts::Artifact;
+
 /// Runs of each solution's tests: a concurrency bug that shows once in three runs is caught.
 const SOLUTION_RUNS: usize = 3;
 /// No single cargo invocation of the check may take longer than this.
@@ -97,10 +101,21 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
         .map(|_| String::new())
         .context("fix: the warnings above; starters must compile clean too"),
     );
+    let built = starter_binaries(root, None, &names);
+    report.record(
+        "the starters' tests build (one cargo run for all)",
+        built
+            .as_ref()
+            .map(|_| String::new())
+            .map_err(|e| anyhow::anyhow!("{e:#}")),
+    );
     for name in &names {
         report.record(
             &format!("{name}: the starter fails its tests"),
-            check_starter(root, name),
+            match &built {
+                Ok(binaries) => check_starter(root, name, &binaries[name]),
+                Err(_) => Err(anyhow::anyhow!("not built (above)")),
+            },
         );
         report.record(
             &format!("{name}: the solution passes its tests {SOLUTION_RUNS} runs in a row"),
@@ -311,13 +326,33 @@ fn test_results(output: &str) -> BTreeMap<String, bool> {
         .collect()
 }
 
-fn check_starter(root: &Path, name: &str) -> Result<String> {
+/// Each exercise's test binary (`exercises/exN/tests/exN.rs`), all built in one cargo run.
+fn starter_binaries(
+    root: &Path,
+    target_dir: Option<&Path>,
+    names: &[String],
+) -> Result<BTreeMap<String, Artifact>> {
+    let mut args = vec!["test", "--no-run"];
+    for name in names {
+        args.extend(["-p", name, "--test", name]);
+    }
+    let mut binaries = BTreeMap::new();
+    for artifact in artifacts::build(root, target_dir, &args)? {
+        if artifact.is("test") && names.contains(&artifact.name) {
+            binaries.insert(artifact.name.clone(), artifact);
+        }
+    }
+    if let Some(missing) = names.iter().find(|name| !binaries.contains_key(*name)) {
+        bail!(
+            "cargo built no test binary `{missing}` (is there exercises/{missing}/tests/{missing}.rs?)"
+        );
+    }
+    Ok(binaries)
+}
+
+fn check_starter(root: &Path, name: &str, tests: &Artifact) -> Result<String> {
     let exercise = Exercise::load(root, name)?;
-    let mut command = workspace::cargo_command();
-    command
-        .args(["test", "-p", name, "--no-fail-fast", "--test", name])
-        .current_dir(root);
-    let outcome = process::run(command, COMMAND_LIMIT, process::NO_CAP)?;
+    let outcome = tests.run(&[], &tests.package_dir, COMMAND_LIMIT)?;
     if outcome.timed_out() {
         bail!("the starter's tests hung: a test without a deadline?");
     }
@@ -410,8 +445,10 @@ fn edition_checks(edition: &Path, target_dir: &Path, names: &[String]) -> Result
             process::tail(&tests.combined(), 30)
         );
     }
-    for name in names {
-        let starter = cargo_in_edition(&["test", "-p", name, "--no-fail-fast"])?;
+    let binaries = starter_binaries(edition, Some(target_dir), names)
+        .context("the student edition's starters")?;
+    for (name, tests) in &binaries {
+        let starter = tests.run(&[], &tests.package_dir, COMMAND_LIMIT)?;
         if starter.success() || test_results(&starter.stdout).is_empty() {
             bail!("`cargo test -p {name}` should build and fail in the student edition");
         }
@@ -518,30 +555,24 @@ fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Runs every example of the `concurrent` crate (the book's code) in quick mode.
 fn check_examples(root: &Path) -> Result<String> {
     let examples = book_examples(root)?;
-    cargo(root, &["build", "-q", "-p", "concurrent", "--examples"])?;
-    let packages: Vec<&str> = examples
-        .iter()
-        .filter(|example| example.kind == "bin")
-        .map(|example| example.package.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    for package in &packages {
-        cargo(root, &["build", "-q", "-p", package, "--bins"])?;
-    }
+    // The workspace's default members, as `cargo test` builds them: nothing new to build in CI.
+    let built = artifacts::build(root, None, &["build", "--examples", "--bins"])?;
     for example in &examples {
         let source = std::fs::read_to_string(&example.source)
             .with_context(|| format!("cannot read {}", example.source.display()))?;
-        let mut command = workspace::cargo_command();
-        command
-            .args(["run", "-q", "-p", &example.package])
-            .arg(format!("--{}", example.kind))
-            .arg(&example.name)
-            .arg("--")
-            .args(check_args(&source))
-            .current_dir(root);
         let label = format!("{} `{}` of {}", example.kind, example.name, example.package);
-        let outcome = process::run(command, EXAMPLE_LIMIT, process::NO_CAP)?;
+        let program = built
+            .iter()
+            .find(|program| {
+                program.is(example.kind)
+                    && program.name == example.name
+                    && same_folder(&program.package_dir, &example.package_dir)
+            })
+            .with_context(|| {
+                format!("`cargo build --examples --bins` did not build the {label}")
+            })?;
+        // In the workspace's folder, as `cargo run` would run it.
+        let outcome = program.run(&check_args(&source), root, EXAMPLE_LIMIT)?;
         if outcome.timed_out() {
             bail!("{label} did not finish within {EXAMPLE_LIMIT:?}");
         }
@@ -559,10 +590,20 @@ fn check_examples(root: &Path) -> Result<String> {
 /// package under `examples/`.
 struct BookExample {
     package: String,
+    /// The folder of the package's `Cargo.toml`.
+    package_dir: PathBuf,
     /// `example` or `bin`, as cargo's `--example NAME` / `--bin NAME`.
     kind: &'static str,
     name: String,
     source: PathBuf,
+}
+
+/// The same folder, however each path was spelled (cargo gives absolute, resolved paths).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// `core/examples/*.rs`, then every binary of the packages under `examples/` (from `cargo
@@ -578,6 +619,7 @@ fn book_examples(root: &Path) -> Result<Vec<BookExample>> {
             let name = path.file_stem()?.to_string_lossy().into_owned();
             Some(BookExample {
                 package: "concurrent".to_owned(),
+                package_dir: root.join("core"),
                 kind: "example",
                 name,
                 source: path,
@@ -606,6 +648,7 @@ fn book_examples(root: &Path) -> Result<Vec<BookExample>> {
             if is_bin {
                 bins.push(BookExample {
                     package: name.to_owned(),
+                    package_dir: manifest.parent().unwrap_or(root).to_path_buf(),
                     kind: "bin",
                     name: target["name"].as_str().unwrap_or_default().to_owned(),
                     source: PathBuf::from(target["src_path"].as_str().unwrap_or_default()),
