@@ -101,25 +101,23 @@ pub fn run(root: &Path, only: Option<&str>) -> Result<()> {
         .map(|_| String::new())
         .context("fix: the warnings above; starters must compile clean too"),
     );
-    let built = starter_binaries(root, None, &names);
+    let built = test_binaries(root, None);
     report.record(
-        "the starters' tests build (one cargo run for all)",
+        "every test binary builds (one cargo run for the workspace)",
         built
             .as_ref()
-            .map(|_| String::new())
+            .map(|binaries| format!("{} binaries", binaries.len()))
             .map_err(|e| anyhow::anyhow!("{e:#}")),
     );
+    let built = built.unwrap_or_default();
     for name in &names {
         report.record(
             &format!("{name}: the starter fails its tests"),
-            match &built {
-                Ok(binaries) => check_starter(root, name, &binaries[name]),
-                Err(_) => Err(anyhow::anyhow!("not built (above)")),
-            },
+            starter_binary(root, &built, name).and_then(|tests| check_starter(root, name, tests)),
         );
         report.record(
             &format!("{name}: the solution passes its tests {SOLUTION_RUNS} runs in a row"),
-            check_solution(root, name),
+            check_solution(root, &built, name),
         );
     }
     report.record(
@@ -326,28 +324,30 @@ fn test_results(output: &str) -> BTreeMap<String, bool> {
         .collect()
 }
 
-/// Each exercise's test binary (`exercises/exN/tests/exN.rs`), all built in one cargo run.
-fn starter_binaries(
-    root: &Path,
-    target_dir: Option<&Path>,
-    names: &[String],
-) -> Result<BTreeMap<String, Artifact>> {
-    let mut args = vec!["test", "--no-run"];
-    for name in names {
-        args.extend(["-p", name, "--test", name]);
-    }
-    let mut binaries = BTreeMap::new();
-    for artifact in artifacts::build(root, target_dir, &args)? {
-        if artifact.is("test") && names.contains(&artifact.name) {
-            binaries.insert(artifact.name.clone(), artifact);
-        }
-    }
-    if let Some(missing) = names.iter().find(|name| !binaries.contains_key(*name)) {
-        bail!(
-            "cargo built no test binary `{missing}` (is there exercises/{missing}/tests/{missing}.rs?)"
-        );
-    }
-    Ok(binaries)
+/// Every test binary of the workspace, built in one cargo run (`cargo test --no-run
+/// --workspace`): the features resolve as for `cargo test` at the root (whose default members
+/// leave the exercises out but need every dependency they need), so in CI only the exercises
+/// themselves are compiled. Doc tests are not among them: the solutions have none, and the
+/// starters' tests are integration tests.
+fn test_binaries(root: &Path, target_dir: Option<&Path>) -> Result<Vec<Artifact>> {
+    let built = artifacts::build(root, target_dir, &["test", "--no-run", "--workspace"])?;
+    Ok(built.into_iter().filter(|artifact| artifact.test).collect())
+}
+
+/// The test binary of exercise `name`'s starter: `exercises/{name}/tests/{name}.rs` (the
+/// solution's binary of the same name is in `solutions/{name}`).
+fn starter_binary<'a>(root: &Path, built: &'a [Artifact], name: &str) -> Result<&'a Artifact> {
+    let folder = root.join("exercises").join(name);
+    built
+        .iter()
+        .find(|artifact| {
+            artifact.is("test")
+                && artifact.name == name
+                && same_folder(&artifact.package_dir, &folder)
+        })
+        .with_context(|| {
+            format!("cargo built no test binary for {name}'s starter (is there exercises/{name}/tests/{name}.rs?)")
+        })
 }
 
 fn check_starter(root: &Path, name: &str, tests: &Artifact) -> Result<String> {
@@ -391,14 +391,31 @@ fn check_starter(root: &Path, name: &str, tests: &Artifact) -> Result<String> {
     Ok(format!("{failing} of {} tests fail", results.len()))
 }
 
-fn check_solution(root: &Path, name: &str) -> Result<String> {
-    let package = format!("{name}-solution");
+/// Runs every test binary of `solutions/{name}` (its unit tests, its tests, the demo's) three
+/// times: a concurrency bug that shows once in three runs is caught.
+fn check_solution(root: &Path, built: &[Artifact], name: &str) -> Result<String> {
+    let folder = root.join("solutions").join(name);
+    let binaries: Vec<&Artifact> = built
+        .iter()
+        .filter(|artifact| same_folder(&artifact.package_dir, &folder))
+        .collect();
+    if binaries.is_empty() {
+        bail!("cargo built no test binary in solutions/{name}");
+    }
     let mut count = 0;
     for run in 1..=SOLUTION_RUNS {
-        let outcome = cargo(root, &["test", "-p", &package]).with_context(|| {
-            format!("run {run} of {SOLUTION_RUNS} failed (a flaky test fails only sometimes)")
-        })?;
-        count = test_results(&outcome.stdout).len();
+        count = 0;
+        for tests in &binaries {
+            let outcome = tests.run(&[], &tests.package_dir, COMMAND_LIMIT)?;
+            if !outcome.success() {
+                bail!(
+                    "run {run} of {SOLUTION_RUNS} failed (a flaky test fails only sometimes): `{}` of solutions/{name}:\n{}",
+                    tests.name,
+                    process::tail(&outcome.combined(), 30)
+                );
+            }
+            count += test_results(&outcome.stdout).len();
+        }
     }
     Ok(format!("{count} tests"))
 }
@@ -445,9 +462,9 @@ fn edition_checks(edition: &Path, target_dir: &Path, names: &[String]) -> Result
             process::tail(&tests.combined(), 30)
         );
     }
-    let binaries = starter_binaries(edition, Some(target_dir), names)
-        .context("the student edition's starters")?;
-    for (name, tests) in &binaries {
+    let built = test_binaries(edition, Some(target_dir)).context("the student edition's tests")?;
+    for name in names {
+        let tests = starter_binary(edition, &built, name)?;
         let starter = tests.run(&[], &tests.package_dir, COMMAND_LIMIT)?;
         if starter.success() || test_results(&starter.stdout).is_empty() {
             bail!("`cargo test -p {name}` should build and fail in the student edition");

@@ -22,6 +22,8 @@ pub struct Artifact {
     /// `test`, `example`, `bin`...
     pub kinds: Vec<String>,
     pub executable: PathBuf,
+    /// Built to run tests (a test binary, or a library's or binary's unit tests).
+    pub test: bool,
     /// The folder of the package's `Cargo.toml`.
     pub package_dir: PathBuf,
 }
@@ -48,6 +50,14 @@ struct Message {
     target: Option<Target>,
     #[serde(default)]
     manifest_path: Option<PathBuf>,
+    #[serde(default)]
+    profile: Option<Profile>,
+}
+
+#[derive(Deserialize)]
+struct Profile {
+    #[serde(default)]
+    test: bool,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +101,7 @@ fn artifacts(messages: &str) -> Vec<Artifact> {
                 name: target.name,
                 kinds: target.kind,
                 executable,
+                test: message.profile.is_some_and(|profile| profile.test),
                 package_dir: manifest.parent()?.to_path_buf(),
             })
         })
@@ -105,7 +116,7 @@ mod tests {
     fn finds_the_programs_among_cargo_messages() {
         let messages = [
             r#"{"reason":"compiler-artifact","target":{"name":"ex1","kind":["lib"]},"executable":null,"manifest_path":"/c/exercises/ex1/Cargo.toml"}"#,
-            r#"{"reason":"compiler-artifact","target":{"name":"ex1","kind":["test"]},"executable":"/t/deps/ex1-aa","manifest_path":"/c/exercises/ex1/Cargo.toml"}"#,
+            r#"{"reason":"compiler-artifact","target":{"name":"ex1","kind":["test"]},"profile":{"test":true},"executable":"/t/deps/ex1-aa","manifest_path":"/c/exercises/ex1/Cargo.toml"}"#,
             r#"{"reason":"compiler-artifact","target":{"name":"map","kind":["example"]},"executable":"/t/examples/map","manifest_path":"/c/core/Cargo.toml"}"#,
             "not json",
             r#"{"reason":"build-finished","success":true}"#,
@@ -113,9 +124,9 @@ mod tests {
         .join("\n");
         let found = artifacts(&messages);
         assert_eq!(found.len(), 2, "{found:#?}");
-        assert!(found[0].is("test") && found[0].name == "ex1");
+        assert!(found[0].is("test") && found[0].test && found[0].name == "ex1");
         assert_eq!(found[0].executable, Path::new("/t/deps/ex1-aa"));
         assert_eq!(found[0].package_dir, Path::new("/c/exercises/ex1"));
-        assert!(found[1].is("example") && !found[1].is("test"));
+        assert!(found[1].is("example") && !found[1].is("test") && !found[1].test);
     }
 }
