@@ -324,13 +324,14 @@ fn test_results(output: &str) -> BTreeMap<String, bool> {
         .collect()
 }
 
-/// Every test binary of the workspace, built in one cargo run (`cargo test --no-run
-/// --workspace`): the features resolve as for `cargo test` at the root (whose default members
-/// leave the exercises out but need every dependency they need), so in CI only the exercises
-/// themselves are compiled. Doc tests are not among them: the solutions have none, and the
-/// starters' tests are integration tests.
+/// Every test binary of the workspace, built in one cargo run (`cargo test --no-run --workspace
+/// --tests`): the features resolve as for `cargo test` at the root (whose default members leave
+/// the exercises out but need every dependency they need), so in CI only the exercises
+/// themselves are compiled. Doc tests and examples are not among them: the solutions have no doc
+/// tests, and the starters' tests are integration tests.
 fn test_binaries(root: &Path, target_dir: Option<&Path>) -> Result<Vec<Artifact>> {
-    let built = artifacts::build(root, target_dir, &["test", "--no-run", "--workspace"])?;
+    let args = ["test", "--no-run", "--workspace", "--tests"];
+    let built = artifacts::build(root, target_dir, &args)?;
     Ok(built.into_iter().filter(|artifact| artifact.test).collect())
 }
 

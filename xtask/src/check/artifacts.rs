@@ -1,8 +1,9 @@
-//! Programs the check runs (the starters' test binaries, the book's examples), built in one cargo
-//! run and then started directly, not through `cargo test -p X` or `cargo run -p X` one package
-//! at a time. Cargo resolves the dependencies' features for the packages it is given, so each
-//! `-p X` could ask for another build of the shared dependencies (tokio, hickory, criterion...):
-//! on a cold CI machine that was minutes per package. One build resolves them once.
+//! Programs the check runs (every test binary of the starters and the solutions, the book's
+//! examples), built in one cargo run and then started directly, not through `cargo test -p X` or
+//! `cargo run -p X` one package at a time. Cargo resolves the dependencies' features for the
+//! packages it is given, so each `-p X` could ask for another build of the shared dependencies
+//! (tokio, hickory, criterion...): on a cold CI machine that was minutes per package. One build
+//! resolves them once, as `cargo test` at the root does.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
