@@ -2,6 +2,7 @@
 
 mod bench;
 mod book;
+mod cargo_json;
 mod check;
 mod dist;
 mod exercise;

@@ -10,9 +10,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use serde::Deserialize;
 
 use super::COMMAND_LIMIT;
+use crate::cargo_json::Message;
 use crate::{process, workspace};
 
 /// A program cargo built: a test binary, an example or a binary.
@@ -40,31 +40,6 @@ impl Artifact {
         command.args(args).current_dir(dir);
         process::run(command, limit, process::NO_CAP)
     }
-}
-
-#[derive(Deserialize)]
-struct Message {
-    reason: String,
-    #[serde(default)]
-    executable: Option<PathBuf>,
-    #[serde(default)]
-    target: Option<Target>,
-    #[serde(default)]
-    manifest_path: Option<PathBuf>,
-    #[serde(default)]
-    profile: Option<Profile>,
-}
-
-#[derive(Deserialize)]
-struct Profile {
-    #[serde(default)]
-    test: bool,
-}
-
-#[derive(Deserialize)]
-struct Target {
-    name: String,
-    kind: Vec<String>,
 }
 
 /// `cargo ARGS --message-format=...` in the workspace at `root` (building in `target_dir` when

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use serde::Deserialize;
 
 use super::sandbox::{Bind, Sandbox, View};
+use crate::cargo_json::Message;
 use crate::{process, workspace};
 
 /// The outcome of building one exercise's tests.
@@ -84,29 +84,6 @@ pub struct BuildJob<'a> {
     /// A private, writable `CARGO_HOME` for the sandboxed cargo (locks, caches).
     pub cargo_home: &'a Path,
     pub limit: Duration,
-}
-
-#[derive(Deserialize)]
-struct Message {
-    reason: String,
-    #[serde(default)]
-    executable: Option<PathBuf>,
-    #[serde(default)]
-    target: Option<Target>,
-    #[serde(default)]
-    message: Option<Diagnostic>,
-}
-
-#[derive(Deserialize)]
-struct Target {
-    name: String,
-    kind: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Diagnostic {
-    level: String,
-    rendered: Option<String>,
 }
 
 /// Builds the integration test `test_target` of `package` (into `job.target_dir`).
